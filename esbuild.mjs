@@ -1,0 +1,32 @@
+// Bundles the extension and the CLI. Plain JavaScript so that it runs before anything is compiled.
+import * as esbuild from 'esbuild';
+import { chmod } from 'node:fs/promises';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'info',
+  // ssh2 (through docker-modem) has optional native helpers; leaving them out keeps the bundle pure JS.
+  external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
+};
+
+const builds = [
+  // The extension entry stays small; it requires dist/core.js on first use (src/extension/core.ts).
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode', './core.js'] },
+  { ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  await chmod('dist/cli.js', 0o755);
+}

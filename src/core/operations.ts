@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** Which face asked for an operation; recorded in audit logs and shown to the operation. */
+export type Origin = 'command' | 'cli' | 'mcp' | 'test';
+
+export interface Progress {
+  message: string;
+  /** 0..1 when the operation knows how far along it is. */
+  fraction?: number;
+}
+
+export interface OperationContext {
+  origin: Origin;
+  signal: AbortSignal;
+  progress(update: Progress): void;
+}
+
+/**
+ * The unit of behaviour. Each face (CLI subcommand, MCP tool, VS Code command) is derived
+ * from this one description, so none of them holds logic of its own.
+ */
+export interface Operation<Input extends z.ZodObject = z.ZodObject, Output = unknown> {
+  name: string;
+  title: string;
+  description: string;
+  input: Input;
+  annotations: { readOnly: boolean; destructive: boolean };
+  /** How the CLI spells it: the subcommand words and which input fields are positional. */
+  cli: {
+    command: readonly string[];
+    /** Input fields filled, in order, from positional words. */
+    positional?: readonly string[];
+    /** An array field filled with everything after `--`. */
+    rest?: string;
+  };
+  run(input: z.infer<Input>, ctx: OperationContext): Promise<Output>;
+  /** A readable rendering of the output for people (CLI text mode, notifications). */
+  format(output: Output): string;
+  /** The process exit status the CLI should use for this output (0 unless the output says otherwise). */
+  exitCode?(output: Output): number;
+}
+
+// `any` is confined to the registry's storage type: each operation is checked against its own schema.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOperation = Operation<any, any>;
+
+export function defineOperation<Input extends z.ZodObject, Output>(
+  operation: Operation<Input, Output>,
+): Operation<Input, Output> {
+  return operation;
+}
+
+export class OperationRegistry {
+  private readonly byName = new Map<string, AnyOperation>();
+
+  constructor(operations: Iterable<AnyOperation> = []) {
+    for (const operation of operations) this.add(operation);
+  }
+
+  add(operation: AnyOperation): void {
+    if (this.byName.has(operation.name)) throw new Error(`Operation ${operation.name} is registered twice`);
+    this.byName.set(operation.name, operation);
+  }
+
+  get(name: string): AnyOperation | undefined {
+    return this.byName.get(name);
+  }
+
+  list(): AnyOperation[] {
+    return [...this.byName.values()];
+  }
+
+  /** Finds the operation whose CLI words are the longest prefix of `words`. */
+  matchCli(words: readonly string[]): { operation: AnyOperation; rest: string[] } | undefined {
+    let best: AnyOperation | undefined;
+    for (const operation of this.byName.values()) {
+      const command = operation.cli.command;
+      if (command.length > words.length) continue;
+      if (!command.every((word, i) => words[i] === word)) continue;
+      if (!best || command.length > best.cli.command.length) best = operation;
+    }
+    return best && { operation: best, rest: words.slice(best.cli.command.length) };
+  }
+
+  /** Validates raw input at the boundary and runs the operation. */
+  async invoke(name: string, rawInput: unknown, ctx: OperationContext): Promise<unknown> {
+    const operation = this.byName.get(name);
+    if (!operation) throw new Error(`Unknown operation ${name}`);
+    const input = operation.input.parse(rawInput ?? {});
+    return operation.run(input, ctx);
+  }
+}
+
+export function silentContext(origin: Origin, signal: AbortSignal = new AbortController().signal): OperationContext {
+  return { origin, signal, progress: () => undefined };
+}
