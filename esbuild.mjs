@@ -18,7 +18,7 @@ const common = {
 };
 
 const builds = [
-  // The extension entry stays small; it requires dist/core.js on first use (src/extension/core.ts).
+  // The extension entry stays small; it requires dist/core.js on first use (src/extension/coreLoader.ts).
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode', './core.js'] },
   { ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

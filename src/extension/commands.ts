@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { loadCore } from './core.js';
+import { loadCore } from './coreLoader.js';
 import type { EngineState } from './engineState.js';
 
 export interface CommandServices {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { OperationRegistry } from '../core/operations.js';
 import { registerCommands } from './commands.js';
 import { berthConfig } from './config.js';
-import { loadCore } from './core.js';
+import { loadCore } from './coreLoader.js';
 import { EngineState } from './engineState.js';
 import { EngineStatusBarItem } from './statusBar.js';
 import { SessionsTreeProvider } from './views/sessionsTree.js';

@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ensureCodeServer } from './codeServer.js';
+
+const repoRoot = resolve(__dirname, '..', '..');
+
+export interface CodeServer {
+  url: string;
+  userDataDir: string;
+  /** Merges settings into the user settings.json, which VS Code watches and applies live. */
+  updateSettings(settings: Record<string, unknown>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const baseSettings = {
+  'telemetry.telemetryLevel': 'off',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'security.workspace.trust.enabled': false,
+  'update.mode': 'none',
+  'chat.disableAIFeatures': true,
+};
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Copies the built extension (manifest, dist, media) where code-server loads extensions from. */
+async function stageExtension(extensionsDir: string): Promise<void> {
+  const manifest = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const target = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  await mkdir(target, { recursive: true });
+  for (const entry of ['package.json', 'dist', 'media', 'README.md']) {
+    await cp(join(repoRoot, entry), join(target, entry), { recursive: true, force: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT' || entry === 'dist') throw error;
+    });
+  }
+}
+
+export interface StartOptions {
+  folder: string;
+  settings?: Record<string, unknown>;
+  /** A fixed port (npm start); tests take a free one. */
+  port?: number;
+  /** Keep the profile between runs (npm start); tests use a throwaway one. */
+  stateDir?: string;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+/** Starts a real VS Code (code-server) on 127.0.0.1 with the built Berth extension loaded. */
+export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
+  const { node, entry } = await ensureCodeServer();
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'berth-code-server-')));
+  const userDataDir = join(stateDir, 'user-data');
+  const extensionsDir = join(stateDir, 'extensions');
+  await mkdir(join(userDataDir, 'User'), { recursive: true });
+  await stageExtension(extensionsDir);
+  const settingsPath = join(userDataDir, 'User', 'settings.json');
+  let settings: Record<string, unknown> = { ...baseSettings, ...options.settings };
+  await writeFile(settingsPath, JSON.stringify(settings, null, 2));
+
+  const port = options.port ?? (await freePort());
+  const child: ChildProcess = spawn(
+    node,
+    [
+      entry,
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir', userDataDir,
+      '--extensions-dir', extensionsDir,
+      options.folder,
+    ],
+    { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    options.log?.(chunk.toString());
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${output.slice(-3000)}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      process.kill(-child.pid!, 'SIGKILL');
+      throw new Error(`code-server did not answer on ${url} within 60 s:\n${output.slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  return {
+    url,
+    userDataDir,
+    async updateSettings(update) {
+      settings = { ...settings, ...update };
+      await writeFile(settingsPath, JSON.stringify(settings, null, 2));
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        process.kill(-child.pid!, 'SIGTERM');
+        const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, 'SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (!options.stateDir) await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
