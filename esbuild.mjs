@@ -4,6 +4,7 @@ import { chmod } from 'node:fs/promises';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const vscodeTests = process.argv.includes('--vscode-tests');
 
 const common = {
   bundle: true,
@@ -23,6 +24,10 @@ const builds = [
   { ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+if (vscodeTests) {
+  builds.push({ ...common, entryPoints: ['test/vscode/extension.test.ts'], outfile: 'out/test/vscode/extension.test.js', external: ['vscode', 'mocha'] });
+}
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -29,6 +29,12 @@ before(async () => {
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
 });
 
+/** Workspace settings, which VS Code picks up live through its file watcher, as it would a person's edit. */
+async function setWorkspaceSettings(settings: Record<string, unknown>): Promise<void> {
+  await mkdir(join(vault, '.vscode'), { recursive: true });
+  await writeFile(join(vault, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
 after(async () => {
   await browser?.close();
   await server?.stop();
@@ -55,18 +61,19 @@ test('"Berth: Doctor" from the command palette reports the engine', { timeout: 6
   await runCommand(page, 'Berth: Doctor');
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Berth Doctor' });
   await toast.waitFor({ state: 'visible', timeout: 30_000 });
+  await page.waitForTimeout(500); // let the toast finish fading in before the screenshot
   assert.match(await toast.innerText(), new RegExp(`Docker Engine ${engineVersion.replace(/[.+]/g, '\\$&')} \\(API 1\\.\\d+\\) is reachable`));
   await screenshot(page, '03-doctor');
   await page.keyboard.press('Escape');
 });
 
 test('when the engine is unreachable the welcome content and status bar say so and offer the fix', { timeout: 60_000 }, async () => {
-  await server.updateSettings({ 'berth.docker.host': 'unix:///nonexistent/docker.sock' });
+  await setWorkspaceSettings({ 'berth.docker.host': 'unix:///nonexistent/docker.sock' });
   await page.locator('.statusbar-item', { hasText: 'No Docker' }).waitFor({ state: 'visible', timeout: 30_000 });
   const welcome = page.locator('.welcome-view-content', { hasText: 'No Docker engine is reachable' });
   await welcome.waitFor({ state: 'visible', timeout: 30_000 });
   await welcome.getByRole('button', { name: 'Run Doctor' }).waitFor({ state: 'visible' });
   await screenshot(page, '04-no-engine');
-  await server.updateSettings({ 'berth.docker.host': '' });
+  await setWorkspaceSettings({});
   await page.locator('.statusbar-item', { hasText: `Docker ${engineVersion}` }).waitFor({ state: 'visible', timeout: 30_000 });
 });

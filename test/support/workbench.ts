@@ -10,8 +10,6 @@ const repoRoot = resolve(__dirname, '..', '..');
 export interface CodeServer {
   url: string;
   userDataDir: string;
-  /** Merges settings into the user settings.json, which VS Code watches and applies live. */
-  updateSettings(settings: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -25,6 +23,7 @@ export const baseSettings = {
   'security.workspace.trust.enabled': false,
   'update.mode': 'none',
   'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export function freePort(): Promise<number> {
@@ -69,9 +68,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   const extensionsDir = join(stateDir, 'extensions');
   await mkdir(join(userDataDir, 'User'), { recursive: true });
   await stageExtension(extensionsDir);
-  const settingsPath = join(userDataDir, 'User', 'settings.json');
-  let settings: Record<string, unknown> = { ...baseSettings, ...options.settings };
-  await writeFile(settingsPath, JSON.stringify(settings, null, 2));
+  await writeFile(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...baseSettings, ...options.settings }, null, 2));
 
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
@@ -119,10 +116,6 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   return {
     url,
     userDataDir,
-    async updateSettings(update) {
-      settings = { ...settings, ...update };
-      await writeFile(settingsPath, JSON.stringify(settings, null, 2));
-    },
     async stop() {
       if (child.exitCode === null) {
         process.kill(-child.pid!, 'SIGTERM');
