@@ -6,7 +6,25 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const vscodeTests = process.argv.includes('--vscode-tests');
 
+// dockerode loads its BuildKit session support (gRPC + protobuf, about half the core bundle and
+// most of its load time) at startup. Berth builds with the classic builder, so that module is
+// replaced by one that explains itself if it is ever reached.
+const withoutBuildKitSessions = {
+  name: 'without-buildkit-sessions',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) =>
+      args.importer.includes('node_modules/dockerode/') ? { path: args.path, namespace: 'berth-stub' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'berth-stub' }, () => ({
+      contents:
+        "module.exports = function () { throw new Error('BuildKit sessions are not included in Berth; images are built with the classic builder.'); };",
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
+  plugins: [withoutBuildKitSessions],
   bundle: true,
   platform: 'node',
   target: 'node20',
