@@ -4,10 +4,13 @@ import { describeError } from '../core/errors.js';
 import type { AnyOperation, OperationRegistry } from '../core/operations.js';
 import { BERTH_VERSION } from '../core/version.js';
 import { argsToInput, UsageError, usageOf } from './schemaArgs.js';
+import { cliSessionService } from './sessions.js';
 
 interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Raw streamed output (exec, logs --follow), written as it comes; stdout/stderr lines otherwise. */
+  write?: (chunk: string | Uint8Array, stream: 'stdout' | 'stderr') => void;
   isTTY: boolean;
 }
 
@@ -27,7 +30,7 @@ function overview(registry: OperationRegistry): string {
 }
 
 /** Runs one CLI invocation and returns its exit status; never calls process.exit itself. */
-export async function runCli(argv: string[], io: Io, registry = createOperationCatalog()): Promise<number> {
+export async function runCli(argv: string[], io: Io, registry = createOperationCatalog({ sessions: cliSessionService() })): Promise<number> {
   const json = argv.includes('--json');
   const help = argv.includes('--help') || argv.includes('-h');
   const words = argv.filter((word) => word !== '--json' && word !== '--help' && word !== '-h');
@@ -75,8 +78,16 @@ async function runOperation(operation: AnyOperation, rest: string[], json: boole
         const percent = fraction === undefined ? '' : ` ${Math.round(fraction * 100)}%`;
         io.stderr(`… ${message}${percent}`);
       },
+      // --json collects streamed output into the one JSON result instead.
+      ...(json
+        ? {}
+        : {
+            emit: (chunk: string | Uint8Array, stream: 'stdout' | 'stderr' = 'stdout') =>
+              io.write ? io.write(chunk, stream) : (stream === 'stderr' ? io.stderr : io.stdout)(Buffer.from(chunk).toString('utf8')),
+          }),
     });
-    io.stdout(json ? JSON.stringify(output, null, 2) : operation.format(output));
+    const text = json ? JSON.stringify(output, null, 2) : operation.format(output);
+    if (text) io.stdout(text);
     return operation.exitCode?.(output) ?? 0;
   } catch (error) {
     const { message, hint } = describeError(error);
@@ -97,6 +108,7 @@ if (require.main === module) {
   runCli(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
+    write: (chunk, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(chunk),
     isTTY: Boolean(process.stderr.isTTY),
   }).then(
     (code) => {

@@ -1,9 +1,15 @@
 import { OperationRegistry } from './operations.js';
 import { createDoctorOperation, type DoctorDependencies } from './doctor/doctorOperation.js';
+import { createSessionOperations } from './sessions/operations.js';
+import { SessionService } from './sessions/service.js';
 
-export type CatalogDependencies = DoctorDependencies;
+export type CatalogDependencies = DoctorDependencies & {
+  /** The sessions engine a face shares with its views (sidebar, MCP); one is made from dockerHost otherwise. */
+  sessions?: SessionService;
+};
 
 /** The one table of operations that every face (CLI, MCP, extension) exposes. */
 export function createOperationCatalog(deps: CatalogDependencies = {}): OperationRegistry {
-  return new OperationRegistry([createDoctorOperation(deps)]);
+  const sessions = deps.sessions ?? new SessionService({ dockerHost: deps.dockerHost });
+  return new OperationRegistry([createDoctorOperation(deps), ...createSessionOperations(sessions)]);
 }

@@ -2,3 +2,8 @@
 export { createOperationCatalog } from './catalog.js';
 export { formatDoctorReport } from './doctor/doctorOperation.js';
 export { describeError, BerthError } from './errors.js';
+export { SessionService, type SessionServiceDependencies } from './sessions/service.js';
+export type { SessionSettings } from './sessions/settings.js';
+export type { ExecutionProvider } from './sessions/provider.js';
+export type { Session, SessionEvent, SessionHealth, SessionStats, Disposable as SessionsDisposable } from './sessions/types.js';
+export { formatTranscriptEvent, type TranscriptEvent } from './sessions/agent/transcript.js';

@@ -13,6 +13,11 @@ export interface OperationContext {
   origin: Origin;
   signal: AbortSignal;
   progress(update: Progress): void;
+  /**
+   * Output as it happens (exec, logs --follow), for faces that can stream it; an operation
+   * given no sink collects the output into its result instead.
+   */
+  emit?(chunk: string | Uint8Array, stream?: 'stdout' | 'stderr'): void;
 }
 
 /**

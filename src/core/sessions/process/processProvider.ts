@@ -1,0 +1,333 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { BerthError } from '../../errors.js';
+import { isExpired, newSessionId } from '../labels.js';
+import type { ExecutionProvider } from '../provider.js';
+import type {
+  AttachedTerminal,
+  Disposable,
+  ExecOptions,
+  LogOptions,
+  LogStream,
+  Session,
+  SessionEvent,
+  SessionHealth,
+  SessionSpec,
+  SessionStats,
+} from '../types.js';
+
+/**
+ * The record of a process session, since there is no engine to ask. Each session is a folder
+ * `<stateDir>/<id>/` holding session.json (this, written once at start), stdout.log and
+ * stderr.log (the child's output, appended by the OS, so they outlive Berth), and `exit`, which
+ * the child's own wrapper shell writes when the agent ends. A running session is one whose pid
+ * is alive with the same kernel start time as recorded (a reused pid does not count).
+ */
+interface ProcessRecord {
+  id: string;
+  workspace: string;
+  agent: string;
+  command: string[];
+  created: string;
+  pid: number;
+  pidStart?: string;
+  version: string;
+  maxAgeSeconds: number;
+}
+
+/** Kernel start time of a pid (field 22 of /proc/PID/stat), where /proc exists. */
+function pidStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(record: ProcessRecord): boolean {
+  try {
+    process.kill(record.pid, 0);
+  } catch {
+    return false;
+  }
+  return record.pidStart === undefined || pidStartTime(record.pid) === record.pidStart;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The embedded fallback when no engine is reachable: the agent runs as a child process of the
+ * user, in the workspace, with no isolation whatsoever, which every face says. Permission
+ * prompts stay on (agent/commands.ts), and interactive sessions are left to a real terminal.
+ */
+export class ProcessProvider implements ExecutionProvider {
+  readonly kind = 'process' as const;
+  readonly isolated = false;
+
+  constructor(
+    private readonly root: string,
+    private readonly version: string,
+  ) {}
+
+  private dir(id: string) {
+    return join(this.root, id);
+  }
+
+  private async record(id: string): Promise<ProcessRecord | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.dir(id), 'session.json'), 'utf8')) as ProcessRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async required(id: string): Promise<ProcessRecord> {
+    const record = await this.record(id);
+    if (!record) throw new BerthError(`No session ${id}.`, 'Run `berth session list --all` to see the sessions.', 'SESSION_NOT_FOUND');
+    return record;
+  }
+
+  private exitCode(id: string): number | undefined {
+    try {
+      const code = Number(readFileSync(join(this.dir(id), 'exit'), 'utf8').trim());
+      return Number.isFinite(code) ? code : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private toSession(record: ProcessRecord): Session {
+    const exitCode = this.exitCode(record.id);
+    const running = exitCode === undefined && alive(record);
+    return {
+      id: record.id,
+      name: `pid ${record.pid}`,
+      provider: 'process',
+      isolated: false,
+      workspace: record.workspace,
+      agent: record.agent,
+      created: record.created,
+      state: running ? 'running' : 'exited',
+      status: running ? `Up (pid ${record.pid}, not isolated)` : `Exited (${exitCode ?? 'unknown'})`,
+      ...(exitCode !== undefined ? { exitCode } : {}),
+      interactive: false,
+      version: record.version,
+      ...(record.maxAgeSeconds > 0 ? { maxAgeSeconds: record.maxAgeSeconds } : {}),
+    };
+  }
+
+  async start(spec: SessionSpec): Promise<Session> {
+    if (spec.interactive) {
+      throw new BerthError('Without a Docker engine an interactive session is just a terminal.', 'Run the agent in a terminal yourself, or start Docker for an isolated session.', 'PROCESS_NOT_INTERACTIVE');
+    }
+    const id = newSessionId();
+    const dir = this.dir(id);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const out = openSync(join(dir, 'stdout.log'), 'a', 0o600);
+    const err = openSync(join(dir, 'stderr.log'), 'a', 0o600);
+    try {
+      // The wrapper shell outlives a Berth that exits or crashes and records the exit code.
+      const child = spawn('/bin/sh', ['-c', '"$@"; code=$?; echo "$code" > "$BERTH_DIR/exit.tmp" && mv "$BERTH_DIR/exit.tmp" "$BERTH_DIR/exit"', 'berth-session', ...spec.command], {
+        cwd: spec.workspace,
+        detached: true,
+        stdio: ['ignore', out, err],
+        env: { ...process.env, ...spec.env, ...spec.secrets, BERTH_DIR: dir, BERTH_SESSION: id },
+      });
+      const pid = await new Promise<number>((resolve, reject) => {
+        child.once('spawn', () => resolve(child.pid!));
+        child.once('error', reject);
+      });
+      child.unref();
+      const record: ProcessRecord = {
+        id,
+        workspace: spec.workspace,
+        agent: spec.agent,
+        command: spec.command,
+        created: new Date().toISOString(),
+        pid,
+        pidStart: pidStartTime(pid),
+        version: this.version,
+        maxAgeSeconds: spec.maxAgeSeconds,
+      };
+      await writeFile(join(dir, 'session.json'), JSON.stringify(record, null, 2), { mode: 0o600 });
+      return this.toSession(record);
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw new BerthError(`The session process could not start: ${(error as Error).message}`, 'Check that the agent command is installed.', 'START_FAILED');
+    } finally {
+      closeSync(out);
+      closeSync(err);
+    }
+  }
+
+  async list({ all = false }: { all?: boolean } = {}): Promise<Session[]> {
+    if (!existsSync(this.root)) return [];
+    const records = await Promise.all((await readdir(this.root)).map((id) => this.record(id)));
+    return records
+      .filter((r): r is ProcessRecord => r !== undefined)
+      .map((r) => this.toSession(r))
+      .filter((s) => all || s.state === 'running')
+      .sort((a, b) => b.created.localeCompare(a.created));
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const record = await this.record(id);
+    return record && this.toSession(record);
+  }
+
+  async exec(id: string, command: string[], options: ExecOptions = {}): Promise<{ exitCode: number }> {
+    const record = await this.required(id);
+    if (!alive(record) || this.exitCode(id) !== undefined) throw new BerthError(`Session ${id} is not running.`, undefined, 'SESSION_NOT_RUNNING');
+    const [file, ...args] = command;
+    if (!file) throw new BerthError('No command was given.', 'Pass it after --.', 'COMMAND_MISSING');
+    const child = spawn(file, args, { cwd: record.workspace, stdio: ['pipe', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
+    child.stdout.on('data', (chunk: Buffer) => options.stdout?.(chunk));
+    child.stderr.on('data', (chunk: Buffer) => options.stderr?.(chunk));
+    child.stdin.end(options.stdin ?? '');
+    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+    try {
+      return await new Promise((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 + 9 : 1) }));
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async logs(id: string, { follow = false, signal }: LogOptions = {}): Promise<LogStream> {
+    await this.required(id);
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const offsets = { stdout: 0, stderr: 0 };
+    let stopped = false;
+    const pump = async () => {
+      for (const [name, stream] of [['stdout', stdout], ['stderr', stderr]] as const) {
+        const data = await readFile(join(this.dir(id), `${name}.log`)).catch(() => Buffer.alloc(0));
+        if (data.length > offsets[name]) {
+          stream.write(data.subarray(offsets[name]));
+          offsets[name] = data.length;
+        }
+      }
+    };
+    const dispose = () => {
+      stopped = true;
+      stdout.end();
+      stderr.end();
+    };
+    signal?.addEventListener('abort', dispose, { once: true });
+    // No engine to stream from: follow polls the log files until the process has ended.
+    void (async () => {
+      for (;;) {
+        await pump();
+        if (stopped) return;
+        if (!follow || (await this.get(id))?.state !== 'running') {
+          await pump();
+          return dispose();
+        }
+        await sleep(200);
+      }
+    })();
+    return { stdout, stderr, dispose };
+  }
+
+  async wait(id: string, { signal, timeoutMs }: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ exitCode: number }> {
+    const deadline = Date.now() + (timeoutMs ?? Number.MAX_SAFE_INTEGER);
+    for (;;) {
+      const session = await this.get(id);
+      if (!session) throw new BerthError(`No session ${id}.`, undefined, 'SESSION_NOT_FOUND');
+      if (session.state !== 'running') return { exitCode: session.exitCode ?? -1 };
+      if (signal?.aborted) throw new BerthError('Waiting was cancelled.', undefined, 'CANCELLED');
+      if (Date.now() > deadline) throw new BerthError(`Session ${id} was still running after ${(timeoutMs ?? 0) / 1000} s.`, undefined, 'WAIT_TIMEOUT');
+      await sleep(100);
+    }
+  }
+
+  async stats(id: string): Promise<SessionStats> {
+    const record = await this.required(id);
+    try {
+      const status = readFileSync(`/proc/${record.pid}/status`, 'utf8');
+      const rss = /VmRSS:\s+(\d+) kB/.exec(status);
+      return { id, ...(rss ? { memoryBytes: Number(rss[1]) * 1024 } : {}) };
+    } catch {
+      return { id };
+    }
+  }
+
+  async health(id: string): Promise<SessionHealth> {
+    const session = await this.get(id);
+    if (!session) throw new BerthError(`No session ${id}.`, undefined, 'SESSION_NOT_FOUND');
+    if (session.state !== 'running') return { id, healthy: false, state: session.state, detail: `not running (${session.status})` };
+    const workspace = await stat(session.workspace).catch(() => undefined);
+    return workspace?.isDirectory()
+      ? { id, healthy: true, state: session.state, detail: 'running as a local process (not isolated)' }
+      : { id, healthy: false, state: session.state, detail: 'running, but its workspace is gone' };
+  }
+
+  async stop(id: string, { graceSeconds = 10 }: { graceSeconds?: number } = {}): Promise<void> {
+    const record = await this.required(id);
+    if (!alive(record)) return;
+    // The child leads its own process group (detached), so the group signal reaches everything it started.
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-record.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    signalGroup('SIGTERM');
+    const deadline = Date.now() + graceSeconds * 1000;
+    while (alive(record) && Date.now() < deadline) await sleep(50);
+    if (alive(record)) signalGroup('SIGKILL');
+    if (this.exitCode(id) === undefined) await writeFile(join(this.dir(id), 'exit'), '143\n');
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.stop(id, { graceSeconds: 0 });
+    await rm(this.dir(id), { recursive: true, force: true });
+  }
+
+  async prune(): Promise<string[]> {
+    const ended = (await this.list({ all: true })).filter((s) => s.state !== 'running');
+    await Promise.all(ended.map((s) => rm(this.dir(s.id), { recursive: true, force: true })));
+    return ended.map((s) => s.id).sort();
+  }
+
+  async reap(now = Date.now()): Promise<string[]> {
+    const expired = (await this.list()).filter((s) => isExpired(s.created, s.maxAgeSeconds, now));
+    await Promise.all(expired.map((s) => this.stop(s.id)));
+    return expired.map((s) => s.id);
+  }
+
+  async attach(id: string): Promise<AttachedTerminal> {
+    throw new BerthError(`Session ${id} runs as a local process and has no terminal to attach to.`, undefined, 'SESSION_NOT_INTERACTIVE');
+  }
+
+  /** No engine events here: the records are compared every two seconds instead. */
+  subscribe(listener: (event: SessionEvent) => void, onError?: (error: Error) => void): Disposable {
+    let previous = new Map<string, string>();
+    let first = true;
+    const tick = async () => {
+      try {
+        const now = new Map((await this.list({ all: true })).map((s) => [s.id, s.state] as const));
+        if (!first) {
+          for (const [id, state] of now) {
+            if (previous.get(id) !== state) listener({ id, action: state === 'running' ? 'start' : 'die', time: Date.now() });
+          }
+          for (const id of previous.keys()) if (!now.has(id)) listener({ id, action: 'destroy', time: Date.now() });
+        }
+        first = false;
+        previous = now;
+      } catch (error) {
+        onError?.(error as Error);
+      }
+    };
+    void tick();
+    const timer = setInterval(() => void tick(), 2000);
+    return { dispose: () => clearInterval(timer) };
+  }
+}
