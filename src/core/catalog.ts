@@ -2,8 +2,9 @@ import { OperationRegistry } from './operations.js';
 import { createDoctorOperation, type DoctorDependencies } from './doctor/doctorOperation.js';
 import { createSessionOperations } from './sessions/operations.js';
 import { SessionService } from './sessions/service.js';
+import { createVaultHealthOperation, type VaultHealthDependencies } from './vault/vaultOperation.js';
 
-export type CatalogDependencies = DoctorDependencies & {
+export type CatalogDependencies = DoctorDependencies & VaultHealthDependencies & {
   /** The sessions engine a face shares with its views (sidebar, MCP); one is made from dockerHost otherwise. */
   sessions?: SessionService;
 };
@@ -11,5 +12,5 @@ export type CatalogDependencies = DoctorDependencies & {
 /** The one table of operations that every face (CLI, MCP, extension) exposes. */
 export function createOperationCatalog(deps: CatalogDependencies = {}): OperationRegistry {
   const sessions = deps.sessions ?? new SessionService({ dockerHost: deps.dockerHost });
-  return new OperationRegistry([createDoctorOperation(deps), ...createSessionOperations(sessions)]);
+  return new OperationRegistry([createDoctorOperation(deps), ...createSessionOperations(sessions), createVaultHealthOperation(deps)]);
 }

@@ -7,3 +7,17 @@ export type { SessionSettings } from './sessions/settings.js';
 export type { ExecutionProvider } from './sessions/provider.js';
 export type { Session, SessionEvent, SessionHealth, SessionStats, Disposable as SessionsDisposable } from './sessions/types.js';
 export { formatTranscriptEvent, type TranscriptEvent } from './sessions/agent/transcript.js';
+export { VaultIndex, type VaultIndexOptions, type ScanOptions } from './vault/index.js';
+export type { IndexedLink, LinkStatus } from './vault/graph.js';
+export type { ParsedLink } from './vault/links.js';
+export {
+  formatVaultReport,
+  type VaultReport,
+  type LinkProblem,
+  type AmbiguousLink,
+  type MissingFragment,
+  type FrontmatterIssue,
+  type NameClash,
+} from './vault/health.js';
+export type { ScoreLine, CheckName } from './vault/score.js';
+export { closestNoteName } from './vault/suggest.js';

@@ -1,0 +1,65 @@
+import type { ParsedNote } from './links.js';
+
+/**
+ * Obsidian matches `#heading` ignoring case and the characters it cannot put in a link
+ * (`# Q&A: notes` is `[[note#Q&A notes]]`). Markdown links may also use the GitHub-style slug
+ * (`#q-a-notes`) that Foam and VS Code write.
+ */
+export function headingKey(text: string): string {
+  return text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[#|^:%[\]\\]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function headingSlug(text: string): string {
+  return text
+    .normalize('NFC')
+    .toLowerCase()
+    .trim()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+interface HeadingKeys {
+  keys: string[];
+  slugs: string[];
+}
+
+const cache = new WeakMap<ParsedNote, HeadingKeys>();
+
+function keysOf(note: ParsedNote): HeadingKeys {
+  let keys = cache.get(note);
+  if (!keys) {
+    keys = { keys: note.headings.map((h) => headingKey(h.text)), slugs: note.headings.map((h) => headingSlug(h.text)) };
+    cache.set(note, keys);
+  }
+  return keys;
+}
+
+/**
+ * Whether `fragment` names a block (`^id`) or a heading path (`a#b`: heading b after heading a)
+ * of the note.
+ */
+export function hasFragment(note: ParsedNote, fragment: string, syntax: 'wikilink' | 'markdown'): boolean {
+  if (fragment.startsWith('^')) return note.blocks.has(fragment.slice(1).trim().toLowerCase());
+  const { keys, slugs } = keysOf(note);
+  let from = 0;
+  for (const part of fragment.split('#')) {
+    const key = headingKey(part);
+    if (!key) continue;
+    const slug = part.trim().toLowerCase();
+    let found = -1;
+    for (let i = from; i < keys.length; i++) {
+      if (keys[i] === key || (syntax === 'markdown' && slugs[i] === slug)) {
+        found = i;
+        break;
+      }
+    }
+    if (found === -1) return false;
+    from = found + 1;
+  }
+  return true;
+}

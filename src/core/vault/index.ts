@@ -1,0 +1,216 @@
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import type { Progress } from '../operations.js';
+import { VaultGraph, type IndexedLink } from './graph.js';
+import { buildReport, type VaultReport } from './health.js';
+import { parseNote, type ParsedNote } from './links.js';
+import { baseName, isNotePath } from './resolve.js';
+import { checkVaultFolder, VaultFilter, walkVault } from './walk.js';
+
+export interface VaultIndexOptions {
+  /** Globs of vault paths to leave out (the `berth.vault.exclude` setting), e.g. `Templates/**`. */
+  exclude?: readonly string[];
+}
+
+export interface ScanOptions {
+  signal?: AbortSignal;
+  onProgress?: (update: Progress) => void;
+}
+
+/** How many files are read at once: enough to keep the disk busy, few enough not to hog descriptors. */
+const READ_CONCURRENCY = 64;
+const PROGRESS_EVERY = 1000;
+
+/**
+ * The vault's link index. `scan()` reads the whole vault once; after that, `update`, `remove` and
+ * `rename` apply one file's change (touching only the links it can affect) and `report()` returns
+ * the current health report, rebuilt from maintained facts only when something changed.
+ *
+ * Paths may be absolute or vault-relative; the index speaks vault-relative paths with '/'.
+ * Changes run one at a time, in call order, so a burst of file events cannot interleave.
+ * Changing a .gitignore (passed to `update`) rescans, since it can change which files belong.
+ */
+export class VaultIndex {
+  readonly root: string;
+  private readonly exclude: readonly string[];
+  private filter: VaultFilter;
+  private graph = new VaultGraph();
+  private scanned = false;
+  private cached: VaultReport | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(root: string, options: VaultIndexOptions = {}) {
+    this.root = resolve(root);
+    this.exclude = [...(options.exclude ?? [])];
+    this.filter = new VaultFilter(this.exclude);
+  }
+
+  /** Reads the whole vault. Throws a BerthError if the folder is missing or unreadable. */
+  scan(options: ScanOptions = {}): Promise<VaultReport> {
+    return this.enqueue(async () => {
+      await this.fullScan(options);
+      return this.report();
+    });
+  }
+
+  /**
+   * A file or folder was added or changed. `text` is a note's current content when it differs
+   * from the disk (an unsaved editor). A path that no longer exists is removed.
+   */
+  update(path: string, text?: string): Promise<void> {
+    return this.enqueue(async () => {
+      const rel = this.relativePath(path);
+      if (!rel) return;
+      if (!this.scanned || baseName(rel) === '.gitignore') return void (await this.fullScan({}));
+      await this.apply(rel, text);
+    });
+  }
+
+  /** A file or folder was deleted. */
+  remove(path: string): Promise<void> {
+    return this.enqueue(async () => {
+      const rel = this.relativePath(path);
+      if (rel) this.forEachUnder(rel, (file) => this.graph.removeFile(file));
+      this.cached = undefined;
+    });
+  }
+
+  /** A file or folder was moved; notes keep their parsed content, so nothing is read again. */
+  rename(from: string, to: string): Promise<void> {
+    return this.enqueue(async () => {
+      const source = this.relativePath(from);
+      const destination = this.relativePath(to);
+      if (!this.scanned) return void (await this.fullScan({}));
+      const moves: [string, string | undefined][] = [];
+      if (source) this.forEachUnder(source, (file) => moves.push([file, destination && destination + file.slice(source.length)]));
+      if (moves.length === 0 && destination) return void (await this.apply(destination));
+      for (const [oldPath, newPath] of moves) {
+        const parsed = this.graph.parsed(oldPath);
+        this.graph.removeFile(oldPath);
+        if (newPath) await this.apply(newPath, undefined, parsed);
+      }
+      this.cached = undefined;
+    });
+  }
+
+  report(): VaultReport {
+    return (this.cached ??= buildReport(this.root, this.graph));
+  }
+
+  /** The links written in a note, with what each resolves to (for diagnostics). */
+  linksFrom(path: string): readonly IndexedLink[] {
+    const rel = this.relativePath(path);
+    return rel ? this.graph.linksFrom(rel) : [];
+  }
+
+  /** The links that resolve to a file: its backlinks. */
+  linksTo(path: string): IndexedLink[] {
+    const rel = this.relativePath(path);
+    return rel ? this.graph.linksTo(rel) : [];
+  }
+
+  /** How to name each note in a link: its file name without `.md`, or its path where names repeat. */
+  noteNames(): string[] {
+    return this.graph.noteNames();
+  }
+
+  has(path: string): boolean {
+    const rel = this.relativePath(path);
+    return rel !== undefined && this.graph.has(rel);
+  }
+
+  /** The vault-relative form of a path ('/' separators), or undefined when it lies outside the vault. */
+  relativePath(path: string): string | undefined {
+    const rel = isAbsolute(path) ? relative(this.root, path).split(sep).join('/') : path.replace(/\\/g, '/');
+    const normal = posix.normalize(rel).replace(/\/$/, '');
+    if (normal === '.' || normal === '..' || normal.startsWith('../') || posix.isAbsolute(normal)) return undefined;
+    return normal;
+  }
+
+  absolutePath(rel: string): string {
+    return join(this.root, ...rel.split('/'));
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async fullScan({ signal, onProgress }: ScanOptions): Promise<void> {
+    await checkVaultFolder(this.root);
+    onProgress?.({ message: 'Listing the vault…' });
+    const filter = new VaultFilter(this.exclude);
+    const { files } = await walkVault(this.root, filter, '', signal);
+    const notePaths = files.filter(isNotePath);
+    const parsed: [string, ParsedNote][] = [];
+    let done = 0;
+    await forEachConcurrently(notePaths, READ_CONCURRENCY, async (path) => {
+      signal?.throwIfAborted();
+      const text = await this.read(path);
+      if (text !== undefined) parsed.push([path, parseNote(text)]);
+      if (++done % PROGRESS_EVERY === 0) {
+        onProgress?.({ message: `Reading notes (${done}/${notePaths.length})`, fraction: done / notePaths.length });
+      }
+    });
+    this.graph = VaultGraph.build(
+      parsed,
+      files.filter((path) => !isNotePath(path)),
+    );
+    this.filter = filter;
+    this.scanned = true;
+    this.cached = undefined;
+  }
+
+  /** Brings one path (file or new folder) in line with the disk. */
+  private async apply(rel: string, text?: string, parsed?: ParsedNote): Promise<void> {
+    this.cached = undefined;
+    if (!this.filter.includes(rel)) {
+      this.forEachUnder(rel, (file) => this.graph.removeFile(file));
+      return;
+    }
+    if (parsed && isNotePath(rel)) return this.graph.setNote(rel, parsed);
+    if (text !== undefined && isNotePath(rel)) return this.graph.setNote(rel, parseNote(text));
+    let info;
+    try {
+      info = await stat(this.absolutePath(rel));
+    } catch {
+      this.forEachUnder(rel, (file) => this.graph.removeFile(file));
+      return;
+    }
+    if (info.isDirectory()) {
+      const { files } = await walkVault(this.root, this.filter, rel);
+      for (const file of files) await this.apply(file);
+    } else if (!isNotePath(rel)) {
+      this.graph.addAttachment(rel);
+    } else {
+      const content = await this.read(rel);
+      if (content === undefined) this.graph.removeFile(rel);
+      else this.graph.setNote(rel, parseNote(content));
+    }
+  }
+
+  /** A note's text, or undefined when it is gone or unreadable (then it is left out, not fatal). */
+  private async read(rel: string): Promise<string | undefined> {
+    try {
+      return await readFile(this.absolutePath(rel), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Calls `fn` for the file at `rel`, or for every file under the folder `rel`. */
+  private forEachUnder(rel: string, fn: (file: string) => void): void {
+    if (this.graph.has(rel)) return fn(rel);
+    const prefix = `${rel}/`;
+    for (const file of [...this.graph.paths()]) if (file.startsWith(prefix)) fn(file);
+  }
+}
+
+async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

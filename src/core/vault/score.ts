@@ -1,0 +1,100 @@
+/**
+ * The vault score, 0-100. Each check owns a share (weight) of the 100 points and loses it in
+ * proportion to the share of the vault it affects, losing all of it at its tolerance rate:
+ *
+ *   lost(check) = weight × min(1, (count / outOf) / tolerance)
+ *   score       = floor(100 − Σ lost)
+ *
+ * Rates rather than counts make the score scale with the vault: 20 broken links among 50,000
+ * cost 35 × (20/50,000) / 0.10 = 0.14 points (score 99), while 1 broken link among 3 costs all 35.
+ * Rounding down keeps 100 for a vault with nothing at all to fix.
+ *
+ *   check                weight  tolerance  rate of
+ *   brokenLinks              35     10 %    links
+ *   orphans                  20     50 %    notes
+ *   ambiguousLinks           10     10 %    links
+ *   missingFragments         10     10 %    links
+ *   invalidFrontmatter       10      5 %    notes
+ *   emptyNotes                5     20 %    notes
+ *   unusedAttachments         5     50 %    attachments
+ *   nameClashes               5      2 %    files
+ *
+ * Orphans and unused attachments are common in healthy vaults (daily notes, pasted images), hence
+ * their lenient tolerance; invalid frontmatter and clashing names break tools, hence the strict one.
+ */
+export type CheckName =
+  | 'brokenLinks'
+  | 'orphans'
+  | 'ambiguousLinks'
+  | 'missingFragments'
+  | 'invalidFrontmatter'
+  | 'emptyNotes'
+  | 'unusedAttachments'
+  | 'nameClashes';
+
+type Universe = 'links' | 'notes' | 'attachments' | 'files';
+
+interface Check {
+  check: CheckName;
+  label: string;
+  weight: number;
+  tolerance: number;
+  of: Universe;
+}
+
+export const CHECKS: readonly Check[] = [
+  { check: 'brokenLinks', label: 'Broken links', weight: 35, tolerance: 0.1, of: 'links' },
+  { check: 'orphans', label: 'Orphan notes', weight: 20, tolerance: 0.5, of: 'notes' },
+  { check: 'ambiguousLinks', label: 'Ambiguous links', weight: 10, tolerance: 0.1, of: 'links' },
+  { check: 'missingFragments', label: 'Links to missing headings or blocks', weight: 10, tolerance: 0.1, of: 'links' },
+  { check: 'invalidFrontmatter', label: 'Invalid frontmatter', weight: 10, tolerance: 0.05, of: 'notes' },
+  { check: 'emptyNotes', label: 'Empty notes', weight: 5, tolerance: 0.2, of: 'notes' },
+  { check: 'unusedAttachments', label: 'Unused attachments', weight: 5, tolerance: 0.5, of: 'attachments' },
+  { check: 'nameClashes', label: 'Names differing only by case or Unicode form', weight: 5, tolerance: 0.02, of: 'files' },
+];
+
+export interface ScoreLine {
+  check: CheckName;
+  label: string;
+  /** How many links, notes or files the check found. */
+  count: number;
+  /** Out of how many (links, notes, attachments or files). */
+  outOf: number;
+  of: Universe;
+  weight: number;
+  tolerance: number;
+  /** Points lost, to two decimals. */
+  lost: number;
+  /** One sentence a person can read: what was found and what it cost. */
+  explanation: string;
+}
+
+export function scoreVault(
+  counts: Record<CheckName, number>,
+  totals: Record<Universe, number>,
+): { score: number; breakdown: ScoreLine[] } {
+  let lost = 0;
+  const breakdown = CHECKS.map(({ check, label, weight, tolerance, of }): ScoreLine => {
+    const count = counts[check];
+    const outOf = totals[of];
+    const rate = outOf === 0 ? 0 : count / outOf;
+    const points = weight * Math.min(1, rate / tolerance);
+    lost += points;
+    const explanation =
+      count === 0
+        ? `${label}: none (${weight} points kept).`
+        : `${label}: ${count} of ${outOf} ${of} (${percent(rate)}) cost ${round(points)} of ${weight} points; all ${weight} go at ${percent(tolerance)}.`;
+    return { check, label, count, outOf, of, weight, tolerance, lost: round(points), explanation };
+  });
+  // The epsilon keeps float noise (100 - 35 = 64.999…) from costing a point.
+  return { score: Math.max(0, Math.floor(100 - lost + 1e-9)), breakdown };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function percent(rate: number): string {
+  const value = rate * 100;
+  return `${value >= 10 || value === 0 ? Math.round(value) : Number(value.toPrecision(2))}%`;
+}

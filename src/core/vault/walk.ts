@@ -1,0 +1,119 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+import { BerthError } from '../errors.js';
+
+/**
+ * Decides which paths belong to the vault: no dot-files or dot-folders (`.obsidian`, `.git`,
+ * `.trash`), no node_modules, nothing a .gitignore ignores, nothing an `exclude` glob matches.
+ * A glob without a slash matches a name at any depth (`Templates`, `*.excalidraw.md`).
+ */
+export class VaultFilter {
+  private readonly excluded: (path: string) => boolean;
+  /** .gitignore rules by the folder that holds them ('' for the root). */
+  private readonly gitignores = new Map<string, Ignore>();
+
+  constructor(exclude: readonly string[]) {
+    this.excluded = exclude.length ? picomatch([...exclude], { dot: true, basename: true }) : () => false;
+  }
+
+  /** Whether one entry is out, given that its parent folder is in. */
+  skips(path: string, isDirectory: boolean): boolean {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (name.startsWith('.') || name === 'node_modules') return true;
+    if (this.excluded(path)) return true;
+    for (const [folder, rules] of this.gitignores) {
+      if (folder && !path.startsWith(`${folder}/`)) continue;
+      const relative = folder ? path.slice(folder.length + 1) : path;
+      if (rules.ignores(isDirectory ? `${relative}/` : relative)) return true;
+    }
+    return false;
+  }
+
+  /** Whether a file belongs to the vault, checking every folder above it too. */
+  includes(path: string): boolean {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      if (this.skips(parts.slice(0, i).join('/'), true)) return false;
+    }
+    return !this.skips(path, false);
+  }
+
+  async loadGitignore(root: string, folder: string): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(join(root, folder, '.gitignore'), 'utf8');
+    } catch {
+      return;
+    }
+    this.gitignores.set(folder, ignore().add(text));
+  }
+}
+
+export interface WalkResult {
+  /** Vault-relative paths with '/' separators. */
+  files: string[];
+}
+
+/**
+ * Lists the vault's files under `folder` (vault-relative, '' for the whole vault). Folders are read
+ * in parallel; a subfolder that cannot be read is left out rather than failing the scan.
+ */
+export async function walkVault(root: string, filter: VaultFilter, folder = '', signal?: AbortSignal): Promise<WalkResult> {
+  const files: string[] = [];
+  const visit = async (dir: string): Promise<void> => {
+    signal?.throwIfAborted();
+    let entries;
+    try {
+      entries = await readdir(join(root, dir), { withFileTypes: true });
+    } catch (error) {
+      if (dir === folder) throw error;
+      return;
+    }
+    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) await filter.loadGitignore(root, dir);
+    const folders: Promise<void>[] = [];
+    for (const entry of entries) {
+      const path = dir ? `${dir}/${entry.name}` : entry.name;
+      // Symlinked folders are not followed: they can loop, and Obsidian warns against them.
+      const isDirectory = entry.isDirectory();
+      if (filter.skips(path, isDirectory)) continue;
+      if (isDirectory) folders.push(visit(path));
+      else if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(join(root, path))))) files.push(path);
+    }
+    await Promise.all(folders);
+  };
+  await visit(folder);
+  return { files };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Fails with a one-line error a person can act on when the vault folder is missing or unreadable. */
+export async function checkVaultFolder(root: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(root);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new BerthError(`No folder at ${root}.`, 'Pass the folder that holds your notes, e.g. "berth vault scan ~/Notes".', 'VAULT_NOT_FOUND');
+    }
+    throw new BerthError(`Cannot read ${root}: ${code ?? (error as Error).message}.`, 'Check that you may read this folder.', 'VAULT_UNREADABLE');
+  }
+  if (!info.isDirectory()) {
+    throw new BerthError(`${root} is a file, not a folder.`, 'Pass the folder that holds your notes, not a note.', 'VAULT_NOT_FOUND');
+  }
+  try {
+    await readdir(root);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new BerthError(`Cannot read ${root}: ${code ?? (error as Error).message}.`, 'Check that you may read this folder.', 'VAULT_UNREADABLE');
+  }
+}
