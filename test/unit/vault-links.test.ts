@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseNote, type ParsedLink } from '../../src/core/vault/links.js';
+
+const targets = (text: string) => parseNote(text).links.map((l) => l.raw);
+const only = (text: string): ParsedLink => {
+  const { links } = parseNote(text);
+  assert.equal(links.length, 1, `expected one link in ${JSON.stringify(text)}, got ${JSON.stringify(links)}`);
+  return links[0]!;
+};
+
+test('wikilinks: name, extension, alias, table alias, headings, blocks, whitespace', () => {
+  const cases: [string, Partial<ParsedLink>][] = [
+    ['[[Note]]', { path: 'Note', fragment: undefined, syntax: 'wikilink', embed: false }],
+    ['[[Note.md]]', { path: 'Note.md' }],
+    ['[[Note|an alias]]', { path: 'Note', raw: 'Note' }],
+    ['| [[Note\\|alias]] |', { path: 'Note', raw: 'Note' }],
+    ['[[Note#Heading]]', { path: 'Note', fragment: 'Heading' }],
+    ['[[Note#A#B]]', { path: 'Note', fragment: 'A#B' }],
+    ['[[#Heading]]', { path: '', fragment: 'Heading' }],
+    ['[[Note#^block-1]]', { path: 'Note', fragment: '^block-1' }],
+    ['[[  Note  ]]', { path: 'Note', raw: 'Note' }],
+    ['[[folder/Note]]', { path: 'folder/Note' }],
+    ['![[file.png]]', { path: 'file.png', embed: true }],
+    ['![[img.png|100x145]]', { path: 'img.png', embed: true }],
+    ['![[doc.pdf#page=3]]', { path: 'doc.pdf', fragment: 'page=3', embed: true }],
+  ];
+  for (const [text, expected] of cases) {
+    const link = only(text);
+    for (const [key, value] of Object.entries(expected)) {
+      assert.deepEqual(link[key as keyof ParsedLink], value, `${text}: ${key}`);
+    }
+  }
+});
+
+test('markdown links: relative, encoded, angle brackets, titles, images, references', () => {
+  const cases: [string, Partial<ParsedLink>][] = [
+    ['[t](path.md)', { path: 'path.md', syntax: 'markdown', embed: false }],
+    ['[t](path)', { path: 'path' }],
+    ['[t](My%20Note.md)', { path: 'My Note.md', raw: 'My%20Note.md' }],
+    ['[t](<path with spaces.md>)', { path: 'path with spaces.md' }],
+    ['[t](path.md "a title")', { path: 'path.md' }],
+    ["[t](path.md 'a title')", { path: 'path.md' }],
+    ['[t](path.md (a title))', { path: 'path.md' }],
+    ['[t](../up/note.md#Some%20Heading)', { path: '../up/note.md', fragment: 'Some Heading' }],
+    ['[t](#local)', { path: '', fragment: 'local' }],
+    ['![alt](img.png)', { path: 'img.png', embed: true }],
+    ['[a [nested] text](nested.md)', { path: 'nested.md' }],
+    ['[t](file_(1).md)', { path: 'file_(1).md' }],
+    ['[t][ref]\n\n[ref]: target.md "Title"', { path: 'target.md', line: 1, column: 1, length: 8 }],
+    ['[ref][]\n\n[ref]: <target one.md>', { path: 'target one.md' }],
+    ['[Ref]\n\n[ref]: target.md', { path: 'target.md' }],
+  ];
+  for (const [text, expected] of cases) {
+    const link = only(text);
+    for (const [key, value] of Object.entries(expected)) {
+      assert.deepEqual(link[key as keyof ParsedLink], value, `${text}: ${key}`);
+    }
+  }
+});
+
+test('not links: code, comments, footnotes, URLs, malformed brackets, frontmatter values', () => {
+  const notLinks = [
+    '```\n[[In Fence]]\n```',
+    '~~~md\n[[In Tilde Fence]]\n~~~',
+    '````\n```\n[[Still In Fence]]\n```\n````',
+    '- item\n\n    ```\n    [[In Indented Fence]]\n    ```',
+    '> ```\n> [[In Quoted Fence]]\n> ```',
+    '`[[Inline]]`',
+    '``[[Double `tick`]]``',
+    '%% [[In Comment]] %%',
+    '%%\n[[Comment Over Lines]]\n%%',
+    '<!-- [[In Html Comment]] -->',
+    '<!--\n[[Html Comment Over Lines]]\n-->',
+    'A footnote[^1].\n\n[^1]: The note.',
+    '[site](https://example.com/x.md) [m](mailto:a@b.c) [f](obsidian://open?vault=x) [p](//cdn.example.com/a.md)',
+    '[[unclosed',
+    '[[unclosed\non two lines]]',
+    '[[a]b]]',
+    '[[]] [[ ]] [[#]] [t]()',
+    '- [ ] task\n- [x] done',
+    '[undefined reference][nowhere] and [shortcut]',
+    '---\nrelated: "[[In Frontmatter]]"\nsee: "[x](in-frontmatter.md)"\n---\nBody.',
+    '\\[[escaped]]',
+  ];
+  for (const text of notLinks) assert.deepEqual(targets(text), [], text);
+});
+
+test('links around code and comments still count', () => {
+  assert.deepEqual(targets('`code` [[A]] `more` [[B]]'), ['A', 'B']);
+  assert.deepEqual(targets('%% hidden %% [[After Comment]]'), ['After Comment']);
+  assert.deepEqual(targets('```\ncode\n```\n[[After Fence]]'), ['After Fence']);
+  assert.deepEqual(targets('<!-- unclosed html comment is text [[Counted]]'), ['Counted']);
+  assert.deepEqual(targets('Text [[Before]] %% an unclosed Obsidian comment hides the rest\n[[Hidden]]'), ['Before']);
+  assert.deepEqual(targets('```a``` is inline code, not a fence [[Counted]]'), ['Counted']);
+  assert.deepEqual(targets('[see [[Inner]] here]'), ['Inner']);
+  assert.deepEqual(targets('[[[Triple]]'), ['Triple']);
+});
+
+test('positions are 1-based lines and UTF-16 columns, with CRLF and a BOM', () => {
+  const note = parseNote('\uFEFF# Title\r\n\r\nSee 😀 [[Target|x]] and ![[a.png]]\r\n');
+  assert.deepEqual(
+    note.links.map(({ line, column, length }) => ({ line, column, length })),
+    [
+      { line: 3, column: 8, length: 12 },
+      { line: 3, column: 25, length: 10 },
+    ],
+  );
+  const withFrontmatter = parseNote('---\na: 1\n---\n[[X]]');
+  assert.equal(withFrontmatter.links[0]!.line, 4);
+});
+
+test('frontmatter: valid, invalid (reported, scan goes on), unclosed, empty', () => {
+  assert.equal(parseNote('---\ntags: [a, b]\n---\n').frontmatterProblem, undefined);
+  assert.equal(parseNote('---\n---\nbody').frontmatterProblem, undefined);
+  assert.equal(parseNote('---\n# only a comment\n---\nbody').frontmatterProblem, undefined);
+  const invalid = parseNote('---\ntitle: ok\ntags: [a\n---\n[[Still Counted]]');
+  assert.equal(invalid.frontmatterProblem?.line, 4);
+  assert.match(invalid.frontmatterProblem!.message, /^Invalid YAML/);
+  assert.deepEqual(invalid.links.map((l) => l.raw), ['Still Counted']);
+  assert.match(parseNote('---\n- a list\n---\n').frontmatterProblem!.message, /not a list/);
+  // Without a closing line there is no frontmatter: the text is the note.
+  const unclosed = parseNote('---\n[[Counted]]');
+  assert.equal(unclosed.frontmatterProblem, undefined);
+  assert.deepEqual(unclosed.links.map((l) => l.raw), ['Counted']);
+});
+
+test('empty notes: nothing but whitespace after the frontmatter', () => {
+  assert.equal(parseNote('').empty, true);
+  assert.equal(parseNote(' \n\t\n').empty, true);
+  assert.equal(parseNote('---\ntags: [x]\n---\n\n').empty, true);
+  assert.equal(parseNote('---\ntags: [x]\n---\nx').empty, false);
+  assert.equal(parseNote('# Title').empty, false);
+});
+
+test('headings and block ids, outside code', () => {
+  const note = parseNote(
+    [
+      '# One',
+      '## Two ##',
+      '#tag is not a heading',
+      '####### seven is not a heading',
+      '```',
+      '# In Code',
+      'code ^in-code',
+      '```',
+      'A paragraph. ^Para-1',
+      '- item ^item-2',
+      '^solo',
+      'not^glued',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    note.headings.map((h) => [h.level, h.text]),
+    [
+      [1, 'One'],
+      [2, 'Two'],
+    ],
+  );
+  assert.deepEqual([...note.blocks].sort(), ['item-2', 'para-1', 'solo']);
+});
+
+test('the first definition of a reference wins and definitions may follow their use', () => {
+  assert.deepEqual(targets('[a][r]\n\n[r]: first.md\n[r]: second.md'), ['first.md']);
+  assert.deepEqual(targets('[r]: def.md\n\n[x][r] and [y][R]'), ['def.md', 'def.md']);
+  assert.deepEqual(targets('[r]: https://example.com\n\n[x][r]'), []);
+});
