@@ -126,7 +126,7 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     name: 'session.exec',
     title: 'Run a command in a session',
     description: 'Runs a command inside a running session and passes its output and exit code through.',
-    input: z.object({ id, command: z.array(z.string()).min(1, 'give the command after --') }),
+    input: z.object({ id, command: z.array(z.string(), { error: 'give the command after --' }).min(1, 'give the command after --') }),
     annotations: { readOnly: false, destructive: false },
     cli: { command: ['session', 'exec'], positional: ['id'], rest: 'command' },
     async run(input, ctx): Promise<{ id: string; exitCode: number; stdout?: string; stderr?: string }> {

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectDocker } from '../../src/core/sessions/docker/engine.js';
+import { LABEL } from '../../src/core/sessions/labels.js';
+import { SessionService } from '../../src/core/sessions/service.js';
+import type { SessionSettings } from '../../src/core/sessions/settings.js';
+
+export const REPO = join(__dirname, '..', '..');
+
+/**
+ * A scratch world for one integration test: a workspace folder (owned by `owner` so the
+ * uid mapping is visible), its own audit log and process records, and a cleanup that removes
+ * every container labelled with that workspace, whatever the test did.
+ */
+export async function sessionSandbox(options: { owner?: number; settings?: Partial<SessionSettings>; secrets?: Record<string, string> } = {}) {
+  const root = await mkdtemp(join(tmpdir(), 'berth-it-'));
+  const workspace = join(root, 'workspace');
+  const state = join(root, 'state');
+  await mkdir(workspace);
+  if (options.owner !== undefined) await chown(workspace, options.owner, options.owner);
+  const auditLog = join(state, 'audit.jsonl');
+  const settings: Partial<SessionSettings> = { auditLog, processStateDir: join(state, 'berth', 'process-sessions'), ...options.settings };
+  const service = new SessionService({ settings: () => settings, secrets: () => options.secrets ?? {} });
+  const { docker } = connectDocker();
+  return {
+    root,
+    workspace,
+    auditLog,
+    settings,
+    service,
+    docker,
+    /** Environment for CLI child processes that share this sandbox. */
+    env: { ...process.env, BERTH_AUDIT_LOG: auditLog, XDG_STATE_HOME: state, ...(options.secrets ?? {}) } as NodeJS.ProcessEnv,
+    async containers() {
+      return docker.listContainers({ all: true, filters: { label: [`${LABEL.workspace}=${workspace}`] } });
+    },
+    async cleanup() {
+      const containers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.workspace}=${workspace}`] } });
+      await Promise.all(containers.map((info) => docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined)));
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI from source in a child process, bounded in time. */
+export function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> & { pid?: number; kill(signal?: NodeJS.Signals): void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), ...args], {
+    cwd: options.cwd ?? REPO,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  const done = new Promise<CliResult>((resolve) => {
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return Object.assign(done, { pid: child.pid, kill: (signal: NodeJS.Signals = 'SIGTERM') => child.kill(signal) });
+}
+
+/** Polls until `check` is true, at most `timeoutMs`. */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+}
