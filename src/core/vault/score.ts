@@ -83,7 +83,7 @@ export function scoreVault(
     const explanation =
       count === 0
         ? `${label}: none (${weight} points kept).`
-        : `${label}: ${count} of ${outOf} ${of} (${percent(rate)}) cost ${round(points)} of ${weight} points; all ${weight} go at ${percent(tolerance)}.`;
+        : `${label}: ${count.toLocaleString('en-US')} of ${outOf.toLocaleString('en-US')} ${of} (${percent(rate)}) cost ${round(points)} of ${weight} points; all ${weight} go at ${percent(tolerance)}.`;
     return { check, label, count, outOf, of, weight, tolerance, lost: round(points), explanation };
   });
   // The epsilon keeps float noise (100 - 35 = 64.999…) from costing a point.
