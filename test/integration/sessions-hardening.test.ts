@@ -75,8 +75,9 @@ test('a fork bomb meets the pids limit while the host stays responsive', { timeo
     worstTick = Math.max(worstTick, Date.now() - last - 50);
     last = Date.now();
   }, 50);
-  // Through exec, so the session's own process (which the bomb starves of forks) stays to be measured.
-  const bomb = provider.exec(session.id, ['sh', '-c', 'bomb() { while :; do bomb & done; }; bomb'], { timeoutMs: 6000 }).catch(() => undefined);
+  // Through exec, so the session's own process stays to be measured. ash gives up when a fork
+  // fails, so sleepers hold the slots the bomb took and the pressure lasts.
+  const bomb = provider.exec(session.id, ['sh', '-c', 'bomb() { while :; do sleep 600 & bomb & done; }; bomb'], { timeoutMs: 6000 }).catch(() => undefined);
   try {
     let peak = 0;
     for (let i = 0; i < 8; i++) {
