@@ -23,10 +23,3 @@ export function readableOf(buffer: Buffer): Readable {
   stream.end(buffer);
   return stream;
 }
-
-/** Reads a whole stream, bounded: for short answers such as an exec's output. */
-export async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
