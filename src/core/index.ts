@@ -21,3 +21,4 @@ export {
 } from './vault/health.js';
 export type { ScoreLine, CheckName } from './vault/score.js';
 export { closestNoteName } from './vault/suggest.js';
+export { newNotePath } from './vault/newNote.js';

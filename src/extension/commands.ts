@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { loadCore } from './coreLoader.js';
 import type { EngineState } from './engineState.js';
+import type { VaultService } from './vault/vaultService.js';
 
 export interface CommandServices {
   engine: EngineState;
+  vault: VaultService | undefined;
   output: vscode.OutputChannel;
 }
 
@@ -11,6 +13,13 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
   return [
     vscode.commands.registerCommand('berth.doctor', () => runDoctor(services)),
     vscode.commands.registerCommand('berth.refreshEngine', () => services.engine.refresh()),
+    vscode.commands.registerCommand('berth.vault.rescan', async () => {
+      if (!services.vault) {
+        void vscode.window.showWarningMessage('Berth: open a folder of markdown notes to scan it as a vault.');
+        return;
+      }
+      await services.vault.rescan();
+    }),
   ];
 }
 

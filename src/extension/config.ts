@@ -9,4 +9,11 @@ export const berthConfig = {
   affectsEngine(event: vscode.ConfigurationChangeEvent): boolean {
     return event.affectsConfiguration('berth.docker.host');
   },
+  vaultExclude(folder?: vscode.WorkspaceFolder): string[] {
+    const value = vscode.workspace.getConfiguration('berth', folder).get<unknown>('vault.exclude', []);
+    return Array.isArray(value) ? value.filter((glob): glob is string => typeof glob === 'string' && glob.trim() !== '') : [];
+  },
+  affectsVault(event: vscode.ConfigurationChangeEvent): boolean {
+    return event.affectsConfiguration('berth.vault.exclude');
+  },
 };

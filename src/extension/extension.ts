@@ -5,8 +5,12 @@ import { berthConfig } from './config.js';
 import { loadCore } from './coreLoader.js';
 import { EngineState } from './engineState.js';
 import { EngineStatusBarItem } from './statusBar.js';
+import { BrokenLinkFixes } from './vault/brokenLinkFixes.js';
+import { VaultDiagnostics } from './vault/vaultDiagnostics.js';
+import { VaultService } from './vault/vaultService.js';
+import { VaultStatusBarItem } from './vault/vaultStatusBar.js';
+import { VaultTreeProvider } from './vault/vaultTree.js';
 import { SessionsTreeProvider } from './views/sessionsTree.js';
-import { VaultTreeProvider } from './views/vaultTree.js';
 
 /** Composition root: wires services, views and commands; holds no logic of its own. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -15,23 +19,39 @@ export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('Berth');
   const engine = new EngineState(getOperations);
   const sessions = new SessionsTreeProvider();
-  const vault = new VaultTreeProvider();
+
+  // The vault is the first workspace folder; without one the view shows its welcome content.
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const vault = folder && new VaultService(folder, () => berthConfig.vaultExclude(folder));
+  const vaultTree = new VaultTreeProvider(vault);
 
   context.subscriptions.push(
     output,
     engine,
     sessions,
-    vault,
+    vaultTree,
     new EngineStatusBarItem(engine),
     vscode.window.registerTreeDataProvider('berth.sessions', sessions),
-    vscode.window.registerTreeDataProvider('berth.vaultHealth', vault),
-    ...registerCommands({ engine, output }),
+    vscode.window.registerTreeDataProvider('berth.vaultHealth', vaultTree),
+    ...registerCommands({ engine, output, vault }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (berthConfig.affectsEngine(event)) void engine.refresh();
+      if (vault && berthConfig.affectsVault(event)) void vault.rescan();
     }),
   );
+  if (vault) {
+    context.subscriptions.push(
+      vault,
+      new VaultStatusBarItem(vault),
+      new VaultDiagnostics(vault),
+      vscode.languages.registerCodeActionsProvider({ language: 'markdown', scheme: 'file' }, new BrokenLinkFixes(vault), BrokenLinkFixes.metadata),
+    );
+  }
   // After activation returns, so that loading the core never delays the workbench.
-  setImmediate(() => void engine.refresh());
+  setImmediate(() => {
+    void engine.refresh();
+    void vault?.rescan();
+  });
 }
 
 export function deactivate(): void {}
