@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { loadAll } from 'js-yaml';
+import { isPlainMapping } from '../../src/core/vault/frontmatter.js';
 import { parseNote, type ParsedLink } from '../../src/core/vault/links.js';
 
 const targets = (text: string) => parseNote(text).links.map((l) => l.raw);
@@ -123,6 +125,30 @@ test('frontmatter: valid, invalid (reported, scan goes on), unclosed, empty', ()
   const unclosed = parseNote('---\n[[Counted]]');
   assert.equal(unclosed.frontmatterProblem, undefined);
   assert.deepEqual(unclosed.links.map((l) => l.raw), ['Counted']);
+});
+
+test('the frontmatter fast path accepts only what js-yaml accepts as a mapping', () => {
+  const samples = [
+    ['tags: [a, b]\ncreated: 2024-01-21', true],
+    ['title: Hello world\nalias: my note', true],
+    ['tags:\n  - a\n  - b', true],
+    ['tags:\n- a\n- b', true],
+    ['x: []\nk:', true],
+    ['a: 1\na: 2', false],
+    ['tags:\n  - a\n - b', false],
+    ['a: 1\n- x', false],
+    ['key: value: other', false],
+    ['key: - x', false],
+    ['a: b\n  c: d', false],
+    ['x: !tag', false],
+    ['x: [a, [b]]', false],
+    ['url: http://x', false],
+  ] as const;
+  for (const [yaml, fast] of samples) {
+    assert.equal(isPlainMapping(yaml), fast, yaml);
+    if (fast) assert.equal(typeof loadAll(yaml)[0], 'object', `js-yaml reads ${JSON.stringify(yaml)} as a mapping`);
+    else assert.equal(parseNote(`---\n${yaml}\n---\n`).frontmatterProblem === undefined, yaml.startsWith('x: [a') || yaml.startsWith('url'), yaml);
+  }
 });
 
 test('empty notes: nothing but whitespace after the frontmatter', () => {

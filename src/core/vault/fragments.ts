@@ -28,9 +28,11 @@ interface HeadingKeys {
   slugs: string[];
 }
 
-const cache = new WeakMap<ParsedNote, HeadingKeys>();
+type Targets = Pick<ParsedNote, 'headings' | 'blocks'>;
 
-function keysOf(note: ParsedNote): HeadingKeys {
+const cache = new WeakMap<Targets, HeadingKeys>();
+
+function keysOf(note: Targets): HeadingKeys {
   let keys = cache.get(note);
   if (!keys) {
     keys = { keys: note.headings.map((h) => headingKey(h.text)), slugs: note.headings.map((h) => headingSlug(h.text)) };
@@ -43,7 +45,7 @@ function keysOf(note: ParsedNote): HeadingKeys {
  * Whether `fragment` names a block (`^id`) or a heading path (`a#b`: heading b after heading a)
  * of the note.
  */
-export function hasFragment(note: ParsedNote, fragment: string, syntax: 'wikilink' | 'markdown'): boolean {
+export function hasFragment(note: Targets, fragment: string, syntax: 'wikilink' | 'markdown'): boolean {
   if (fragment.startsWith('^')) return note.blocks.has(fragment.slice(1).trim().toLowerCase());
   const { keys, slugs } = keysOf(note);
   let from = 0;

@@ -1,6 +1,6 @@
 import { hasFragment } from './fragments.js';
 import type { ParsedLink, ParsedNote } from './links.js';
-import { baseName, nameKey, NameTable, resolveLink } from './resolve.js';
+import { baseName, dependencyKey, nameKey, NameTable, resolutionKey, resolveLink, type LinkTarget } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
 
@@ -17,28 +17,102 @@ export interface IndexedLink extends ParsedLink {
   readonly fragmentFound: boolean | undefined;
 }
 
-interface LinkRecord extends ParsedLink {
-  source: string;
-  status: LinkStatus;
-  target: string | undefined;
-  candidates: string[] | undefined;
-  fragmentFound: boolean | undefined;
-  /** File-name keys whose arrival or departure can change this link's resolution. */
-  deps: string[];
-}
+/** What a note offers besides its links; kept instead of the parse so that its link objects can go. */
+type NoteFacts = Omit<ParsedNote, 'links'>;
 
 interface NoteEntry {
-  parsed: ParsedNote;
+  facts: NoteFacts;
   links: LinkRecord[];
 }
 
-/** What the health report reads; every set is kept current by the graph, so reading it costs no scan. */
+/** A file of the vault, with what points at it. */
+class FileNode {
+  /** Resolved links into this file from other notes. */
+  fromOthers = 0;
+  /** The link groups resolved to this file, made on the first. */
+  incoming: Set<LinkGroup> | undefined = undefined;
+
+  constructor(
+    readonly path: string,
+    public note: NoteEntry | undefined,
+  ) {}
+}
+
+/**
+ * The links that must resolve alike because they share a resolution key (see `resolutionKey`): the
+ * same written path, and for relative links the same folder. A vault writes the same targets again
+ * and again, so resolving, filing dependencies and backlinks per group rather than per link does
+ * a fraction of the work, and a file's arrival re-resolves each group once.
+ */
+class LinkGroup {
+  /** Each link knows its slot, so that removing one is a swap with the last. */
+  readonly links: LinkRecord[] = [];
+  status: LinkStatus = 'broken';
+  target: FileNode | undefined = undefined;
+  candidates: string[] | undefined = undefined;
+  /** Dependency keys of the names looked up (see `dependencyKey`). */
+  deps: string[] = [];
+
+  constructor(
+    readonly key: string,
+    /** Any member resolves like every other, so the first one stands for the group. */
+    readonly sample: LinkTarget & { source: string },
+  ) {}
+}
+
+/** Holds a parsed link's fields itself, so that the index hands out flat objects. */
+class LinkRecord implements IndexedLink {
+  readonly raw: string;
+  readonly path: string;
+  readonly fragment: string | undefined;
+  readonly syntax: ParsedLink['syntax'];
+  readonly embed: boolean;
+  readonly line: number;
+  readonly column: number;
+  readonly length: number;
+  group: LinkGroup | undefined = undefined;
+  slot = -1;
+  fragmentFound: boolean | undefined = undefined;
+
+  constructor(
+    readonly source: string,
+    link: ParsedLink,
+  ) {
+    this.raw = link.raw;
+    this.path = link.path;
+    this.fragment = link.fragment;
+    this.syntax = link.syntax;
+    this.embed = link.embed;
+    this.line = link.line;
+    this.column = link.column;
+    this.length = link.length;
+  }
+
+  get status(): LinkStatus {
+    return this.group?.status ?? 'broken';
+  }
+
+  get target(): string | undefined {
+    return this.group?.target?.path;
+  }
+
+  get candidates(): readonly string[] | undefined {
+    return this.group?.candidates;
+  }
+
+  /** Whether this link gives its target a link from another note. */
+  get countsForTarget(): boolean {
+    return this.group?.target !== undefined && this.group.target.path !== this.source;
+  }
+}
+
+/** What the health report reads; every part is kept current by the graph, so reading costs no scan. */
 export interface HealthFacts {
   readonly noteCount: number;
   readonly attachmentCount: number;
   readonly linkCount: number;
-  readonly broken: ReadonlySet<IndexedLink>;
-  readonly ambiguous: ReadonlySet<IndexedLink>;
+  readonly broken: Iterable<IndexedLink>;
+  readonly ambiguous: Iterable<IndexedLink>;
   readonly missingFragments: ReadonlySet<IndexedLink>;
   readonly orphans: ReadonlySet<string>;
   readonly unusedAttachments: ReadonlySet<string>;
@@ -49,111 +123,127 @@ export interface HealthFacts {
   clashes(): { name: string; paths: string[] }[];
 }
 
+const PENDING: NoteFacts = { headings: [], blocks: new Set(), frontmatterProblem: undefined, empty: false };
+
 /**
  * Notes, links and backlinks, with every health fact maintained as files come and go. Each change
- * touches only what it can affect: the changed note's own links, the links that looked up its file
- * name (found through `dependents`, not by scanning the vault), and the links into it whose heading
- * or block may have appeared or vanished. No I/O here; VaultIndex feeds it.
+ * touches only what it can affect: the changed note's own links, the link groups that looked up its
+ * file name (found through `dependents`, never by scanning the vault), and the links into it whose
+ * heading or block may have appeared or vanished. No I/O here; VaultIndex feeds it.
  */
 export class VaultGraph implements HealthFacts {
   private readonly names = new NameTable();
-  private readonly notes = new Map<string, NoteEntry>();
-  private readonly attachments = new Set<string>();
-  private readonly dependents = new Map<string, Set<LinkRecord>>();
-  private readonly incoming = new Map<string, Set<LinkRecord>>();
-  /** Resolved links into each file from other notes. */
-  private readonly fromOthers = new Map<string, number>();
+  private readonly files = new Map<string, FileNode>();
+  private readonly groups = new Map<string, LinkGroup>();
+  private readonly dependents = new Map<string, LinkGroup[]>();
   private readonly clashKeys = new Set<string>();
-  readonly broken = new Set<LinkRecord>();
-  readonly ambiguous = new Set<LinkRecord>();
+  private readonly brokenGroups = new Set<LinkGroup>();
+  private readonly ambiguousGroups = new Set<LinkGroup>();
+  /** Links whose heading or block can only be checked once every note is in (during a build). */
+  private pendingFragments: LinkRecord[] | undefined;
   readonly missingFragments = new Set<LinkRecord>();
   readonly orphans = new Set<string>();
   readonly unusedAttachments = new Set<string>();
   readonly emptyNotes = new Set<string>();
   readonly withFrontmatterProblems = new Set<string>();
+  noteCount = 0;
+  attachmentCount = 0;
   linkCount = 0;
 
-  get noteCount(): number {
-    return this.notes.size;
-  }
-
-  get attachmentCount(): number {
-    return this.attachments.size;
-  }
-
-  /** Builds the graph in one go: all names first, so every link resolves once. */
-  static build(notes: Iterable<[string, ParsedNote]>, attachments: Iterable<string>): VaultGraph {
+  /**
+   * Starts a full build: every file's name goes in first, so that each note's links resolve once,
+   * as the note is read (`addBuiltNote`), and its parse can be dropped at once rather than held
+   * until the end. `finishBuild` checks headings and blocks, once every note is known.
+   */
+  static startBuild(notes: readonly string[], attachments: readonly string[]): VaultGraph {
     const graph = new VaultGraph();
-    const entries: NoteEntry[] = [];
-    for (const [path, parsed] of notes) entries.push(graph.addNoteEntry(path, parsed));
-    for (const path of attachments) graph.addFile(path);
-    for (const entry of entries) for (const link of entry.links) graph.attach(link);
+    graph.pendingFragments = [];
+    for (const path of notes) graph.addFile(path, { facts: PENDING, links: [] });
+    for (const path of attachments) graph.addFile(path, undefined);
     return graph;
   }
 
+  addBuiltNote(path: string, parsed: ParsedNote): void {
+    for (const link of this.fillNote(path, parsed).links) this.attach(link);
+  }
+
+  finishBuild(): void {
+    const pending = this.pendingFragments!;
+    this.pendingFragments = undefined;
+    for (const link of pending) if (link.group?.target) this.checkFragment(link);
+  }
+
+  get broken(): Iterable<IndexedLink> {
+    return linksOf(this.brokenGroups);
+  }
+
+  get ambiguous(): Iterable<IndexedLink> {
+    return linksOf(this.ambiguousGroups);
+  }
+
   has(path: string): boolean {
-    return this.notes.has(path) || this.attachments.has(path);
+    return this.files.has(path);
   }
 
+  /** A note as parsed, for moving it without reading it again. */
   parsed(path: string): ParsedNote | undefined {
-    return this.notes.get(path)?.parsed;
+    const entry = this.files.get(path)?.note;
+    return entry && { ...entry.facts, links: entry.links };
   }
 
-  /** Every file path in the graph (notes, then attachments). */
-  *paths(): IterableIterator<string> {
-    yield* this.notes.keys();
-    yield* this.attachments;
+  paths(): IterableIterator<string> {
+    return this.files.keys();
   }
 
   /** Adds or replaces a note. */
   setNote(path: string, parsed: ParsedNote): void {
-    const existing = this.notes.get(path);
+    const existing = this.files.get(path)?.note;
     if (existing) {
       for (const link of existing.links) this.detach(link);
       this.linkCount -= existing.links.length;
+    } else {
+      this.addFile(path, { facts: PENDING, links: [] });
     }
-    const entry = this.addNoteEntry(path, parsed, !existing);
-    for (const link of entry.links) this.attach(link);
+    for (const link of this.fillNote(path, parsed).links) this.attach(link);
     if (!existing) this.reresolve(path);
     this.recheckFragments(path);
   }
 
   addAttachment(path: string): void {
-    if (this.attachments.has(path)) return;
-    this.addFile(path);
+    if (this.files.has(path)) return;
+    this.addFile(path, undefined);
     this.reresolve(path);
   }
 
   removeFile(path: string): void {
-    const note = this.notes.get(path);
-    if (!note && !this.attachments.has(path)) return;
-    this.notes.delete(path);
-    this.attachments.delete(path);
+    const file = this.files.get(path);
+    if (!file) return;
+    this.files.delete(path);
+    if (file.note) this.noteCount--;
+    else this.attachmentCount--;
     this.orphans.delete(path);
     this.unusedAttachments.delete(path);
     this.emptyNotes.delete(path);
     this.withFrontmatterProblems.delete(path);
-    this.fromOthers.delete(path);
     this.names.delete(path);
     this.updateClash(path);
-    if (note) {
-      for (const link of note.links) this.detach(link);
-      this.linkCount -= note.links.length;
+    if (file.note) {
+      for (const link of file.note.links) this.detach(link);
+      this.linkCount -= file.note.links.length;
     }
     this.reresolve(path);
-    this.incoming.delete(path);
   }
 
   linksFrom(path: string): readonly IndexedLink[] {
-    return this.notes.get(path)?.links ?? [];
+    return this.files.get(path)?.note?.links ?? [];
   }
 
   linksTo(path: string): IndexedLink[] {
-    return [...(this.incoming.get(path) ?? [])];
+    return [...linksOf(this.files.get(path)?.incoming ?? [])];
   }
 
   frontmatterProblem(path: string): ParsedNote['frontmatterProblem'] {
-    return this.notes.get(path)?.parsed.frontmatterProblem;
+    return this.files.get(path)?.note?.facts.frontmatterProblem;
   }
 
   clashes(): { name: string; paths: string[] }[] {
@@ -166,110 +256,144 @@ export class VaultGraph implements HealthFacts {
   /** How to write a link to each note: its name, or its path where the name is shared. */
   noteNames(): string[] {
     const names: string[] = [];
-    for (const path of this.notes.keys()) {
-      const shared = (this.names.withName(nameKey(baseName(path)))?.size ?? 0) > 1;
+    for (const { path, note } of this.files.values()) {
+      if (!note) continue;
+      const shared = (this.names.withName(nameKey(baseName(path)))?.length ?? 0) > 1;
       names.push((shared ? path : baseName(path)).replace(/\.md$/i, ''));
     }
     return names.sort();
   }
 
-  private addNoteEntry(path: string, parsed: ParsedNote, isNew = true): NoteEntry {
-    const entry: NoteEntry = { parsed, links: parsed.links.map((link) => toRecord(path, link)) };
-    if (isNew) this.addFile(path, entry);
-    else this.notes.set(path, entry);
+  private addFile(path: string, note: NoteEntry | undefined): void {
+    this.files.set(path, new FileNode(path, note));
+    if (note) this.noteCount++;
+    else this.attachmentCount++;
+    this.names.add(path);
+    this.updateClash(path);
+    (note ? this.orphans : this.unusedAttachments).add(path);
+  }
+
+  /** Gives a note its content; its links are not attached yet. */
+  private fillNote(path: string, parsed: ParsedNote): NoteEntry {
+    const facts = { headings: parsed.headings, blocks: parsed.blocks, frontmatterProblem: parsed.frontmatterProblem, empty: parsed.empty };
+    const entry: NoteEntry = { facts, links: parsed.links.map((link) => new LinkRecord(path, link)) };
+    this.files.get(path)!.note = entry;
     this.linkCount += entry.links.length;
     toggle(this.emptyNotes, path, parsed.empty);
     toggle(this.withFrontmatterProblems, path, parsed.frontmatterProblem !== undefined);
     return entry;
   }
 
-  private addFile(path: string, note?: NoteEntry): void {
-    if (note) this.notes.set(path, note);
-    else this.attachments.add(path);
-    this.names.add(path);
-    this.updateClash(path);
-    this.fromOthers.set(path, 0);
-    (note ? this.orphans : this.unusedAttachments).add(path);
-  }
-
   private attach(link: LinkRecord): void {
-    const deps = new Set<string>();
-    const resolution = resolveLink(this.names, link.source, link, deps);
-    link.deps = [...deps];
-    for (const key of link.deps) {
-      const set = this.dependents.get(key);
-      if (set) set.add(link);
-      else this.dependents.set(key, new Set([link]));
+    const key = resolutionKey(link.source, link);
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new LinkGroup(key, { source: link.source, path: link.path, syntax: link.syntax });
+      this.groups.set(key, group);
+      this.resolveGroup(group);
     }
-    link.status = resolution.status;
-    link.target = resolution.status === 'resolved' ? resolution.target : undefined;
-    link.candidates = resolution.status === 'ambiguous' ? resolution.candidates : undefined;
-    link.fragmentFound = undefined;
-    if (resolution.status === 'broken') this.broken.add(link);
-    else if (resolution.status === 'ambiguous') this.ambiguous.add(link);
-    else {
-      const { target } = resolution;
-      const into = this.incoming.get(target);
-      if (into) into.add(link);
-      else this.incoming.set(target, new Set([link]));
-      if (target !== link.source) this.bump(target, 1);
-      this.checkFragment(link);
-    }
+    link.slot = group.links.push(link) - 1;
+    link.group = group;
+    this.linkEffects(link, 1);
   }
 
   private detach(link: LinkRecord): void {
-    for (const key of link.deps) {
-      const set = this.dependents.get(key);
-      set?.delete(link);
-      if (set?.size === 0) this.dependents.delete(key);
+    const group = link.group!;
+    this.linkEffects(link, -1);
+    const last = group.links.pop()!;
+    if (last !== link) {
+      group.links[link.slot] = last;
+      last.slot = link.slot;
     }
-    link.deps = [];
-    this.broken.delete(link);
-    this.ambiguous.delete(link);
-    this.missingFragments.delete(link);
-    if (link.status === 'resolved' && link.target !== undefined) {
-      this.incoming.get(link.target)?.delete(link);
-      if (link.target !== link.source) this.bump(link.target, -1);
+    link.group = undefined;
+    if (group.links.length === 0) {
+      this.unresolveGroup(group);
+      this.groups.delete(group.key);
     }
   }
 
-  private bump(path: string, delta: number): void {
-    const count = this.fromOthers.get(path);
-    if (count === undefined) return;
-    this.fromOthers.set(path, count + delta);
-    toggle(this.notes.has(path) ? this.orphans : this.unusedAttachments, path, count + delta === 0);
+  /** What one link adds to (or, with -1, takes from) its target: a backlink and a checked fragment. */
+  private linkEffects(link: LinkRecord, direction: 1 | -1): void {
+    if (link.countsForTarget) this.bump(link.group!.target!, direction);
+    if (direction === -1) {
+      link.fragmentFound = undefined;
+      this.missingFragments.delete(link);
+    } else if (link.fragment !== undefined && link.group!.target) {
+      if (this.pendingFragments) this.pendingFragments.push(link);
+      else this.checkFragment(link);
+    }
   }
 
-  /** Re-resolves the links that looked up this file's name. */
+  private resolveGroup(group: LinkGroup): void {
+    const deps: string[] = [];
+    const resolution = resolveLink(this.names, group.sample.source, group.sample, deps);
+    group.deps = deps;
+    for (const key of deps) {
+      const groups = this.dependents.get(key);
+      if (groups) groups.push(group);
+      else this.dependents.set(key, [group]);
+    }
+    group.status = resolution.status;
+    group.candidates = resolution.status === 'ambiguous' ? resolution.candidates : undefined;
+    group.target = resolution.status === 'resolved' ? this.files.get(resolution.target) : undefined;
+    if (resolution.status === 'broken') this.brokenGroups.add(group);
+    else if (resolution.status === 'ambiguous') this.ambiguousGroups.add(group);
+    else (group.target!.incoming ??= new Set()).add(group);
+  }
+
+  private unresolveGroup(group: LinkGroup): void {
+    for (const key of group.deps) {
+      const groups = this.dependents.get(key)!;
+      if (groups.length === 1) this.dependents.delete(key);
+      else groups.splice(groups.indexOf(group), 1);
+    }
+    this.brokenGroups.delete(group);
+    this.ambiguousGroups.delete(group);
+    group.target?.incoming?.delete(group);
+    group.target = undefined;
+  }
+
+  private bump(file: FileNode, delta: number): void {
+    const before = file.fromOthers;
+    file.fromOthers += delta;
+    // Only the moves between none and some change a set.
+    if (!this.files.has(file.path) || (before !== 0 && file.fromOthers !== 0)) return;
+    toggle(file.note ? this.orphans : this.unusedAttachments, file.path, file.fromOthers === 0);
+  }
+
+  /** Re-resolves the groups that looked up this file's name; a group whose answer stands is left alone. */
   private reresolve(path: string): void {
-    const links = this.dependents.get(nameKey(baseName(path)));
-    if (!links) return;
-    for (const link of [...links]) {
-      this.detach(link);
-      this.attach(link);
+    const groups = this.dependents.get(dependencyKey(nameKey(baseName(path))));
+    if (!groups) return;
+    for (const group of groups.slice()) {
+      for (const link of group.links) this.linkEffects(link, -1);
+      this.unresolveGroup(group);
+      this.resolveGroup(group);
+      for (const link of group.links) this.linkEffects(link, 1);
     }
   }
 
   private recheckFragments(path: string): void {
-    for (const link of this.incoming.get(path) ?? []) this.checkFragment(link);
+    for (const group of this.files.get(path)?.incoming ?? []) {
+      for (const link of group.links) if (link.fragment !== undefined) this.checkFragment(link);
+    }
   }
 
   private checkFragment(link: LinkRecord): void {
-    const note = link.fragment === undefined ? undefined : this.notes.get(link.target!);
-    link.fragmentFound = note && hasFragment(note.parsed, link.fragment!, link.syntax);
+    const note = link.group?.target?.note;
+    link.fragmentFound = note && hasFragment(note.facts, link.fragment!, link.syntax);
     toggle(this.missingFragments, link, link.fragmentFound === false);
   }
 
   private updateClash(path: string): void {
     const key = nameKey(baseName(path));
     const paths = this.names.withName(key);
-    const spellings = new Set(paths ? [...paths].map(baseName) : []);
-    toggle(this.clashKeys, key, spellings.size > 1);
+    toggle(this.clashKeys, key, paths !== undefined && paths.length > 1 && new Set(paths.map(baseName)).size > 1);
   }
 }
 
-function toRecord(source: string, link: ParsedLink): LinkRecord {
-  return { ...link, source, status: 'broken', target: undefined, candidates: undefined, fragmentFound: undefined, deps: [] };
+function* linksOf(groups: Iterable<LinkGroup>): IterableIterator<LinkRecord> {
+  for (const group of groups) yield* group.links;
 }
 
 function toggle<T>(set: Set<T>, value: T, present: boolean): void {

@@ -5,7 +5,19 @@ import { posix } from 'node:path';
  * normalization, because macOS hands out NFD file names while people type NFC.
  */
 export function nameKey(name: string): string {
-  return name.normalize('NFC').toLowerCase();
+  // normalize() is the costlier half and changes nothing in ASCII, which most names are.
+  return (NON_ASCII.test(name) ? name.normalize('NFC') : name).toLowerCase();
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * The key under which links wait for a file: the name key without `.md`, since `[[Note]]` looks for
+ * both `Note` and `Note.md`. A file's arrival or departure concerns exactly the links filed under
+ * `dependencyKey` of its name.
+ */
+export function dependencyKey(key: string): string {
+  return key.endsWith('.md') ? key.slice(0, -3) : key;
 }
 
 export function isNotePath(path: string): boolean {
@@ -24,10 +36,11 @@ export function dirName(path: string): string {
 /**
  * Every file of the vault by path and by file name, both under `nameKey`, so that resolving a link
  * is a couple of map lookups rather than a scan of the vault (the cost Foam pays, issues #1251/#1375).
+ * Arrays rather than Sets: nearly every key has one file, and a scan fills tens of thousands of keys.
  */
 export class NameTable {
-  private readonly byPath = new Map<string, Set<string>>();
-  private readonly byName = new Map<string, Set<string>>();
+  private readonly byPath = new Map<string, string[]>();
+  private readonly byName = new Map<string, string[]>();
 
   add(path: string): void {
     addTo(this.byPath, nameKey(path), path);
@@ -39,30 +52,27 @@ export class NameTable {
     deleteFrom(this.byName, nameKey(baseName(path)), path);
   }
 
-  atPath(key: string): ReadonlySet<string> | undefined {
+  atPath(key: string): readonly string[] | undefined {
     return this.byPath.get(key);
   }
 
-  withName(key: string): ReadonlySet<string> | undefined {
+  withName(key: string): readonly string[] | undefined {
     return this.byName.get(key);
   }
-
-  names(): IterableIterator<[string, ReadonlySet<string>]> {
-    return this.byName.entries();
-  }
 }
 
-function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key);
-  if (set) set.add(value);
-  else map.set(key, new Set([value]));
+function addTo(map: Map<string, string[]>, key: string, value: string): void {
+  const paths = map.get(key);
+  if (!paths) map.set(key, [value]);
+  else if (!paths.includes(value)) paths.push(value);
 }
 
-function deleteFrom(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(value);
-  if (set.size === 0) map.delete(key);
+function deleteFrom(map: Map<string, string[]>, key: string, value: string): void {
+  const paths = map.get(key);
+  const at = paths ? paths.indexOf(value) : -1;
+  if (at === -1) return;
+  if (paths!.length === 1) map.delete(key);
+  else paths!.splice(at, 1);
 }
 
 export type Resolution =
@@ -82,52 +92,70 @@ export interface LinkTarget {
  * `.md` may be left out. A root-level `Note.md` wins `[[Note]]` over `sub/Note.md` (Obsidian's exact
  * path lookup); only when the name lookup finds several files is the link ambiguous.
  *
- * `deps` receives the file-name keys the answer depends on: adding or removing a file with one of
- * those names is the only thing that can change it.
+ * `deps` receives the dependency keys of the names looked up: adding or removing a file with one of
+ * those names is the only thing that can change the answer.
  */
-export function resolveLink(table: NameTable, source: string, link: LinkTarget, deps: Set<string>): Resolution {
+export function resolveLink(table: NameTable, source: string, link: LinkTarget, deps: string[]): Resolution {
   if (link.path === '') return { status: 'resolved', target: source };
-  const relative = link.syntax === 'markdown' ? !link.path.startsWith('/') : /^\.\.?\//.test(link.path);
-  if (relative) {
-    const joined = posix.normalize(posix.join(dirName(source), link.path));
-    const found = lookupPath(table, joined, deps);
+  if (isRelative(link)) {
+    const joined = posix.join(dirName(source), link.path);
+    const found = lookupPath(table, joined, nameKey(joined), deps);
     if (found) return found;
   }
-  const absolute = posix.normalize(link.path.replace(/^\/+/, ''));
-  const found = lookupPath(table, absolute, deps);
-  if (found) return found;
-  return lookupName(table, absolute, deps);
+  const absolute = UNCLEAN.test(link.path) ? posix.normalize(link.path.replace(/^\/+/, '')) : link.path;
+  // One key for the whole path; the name's key is its tail (case and NFC never cross a '/').
+  const key = nameKey(absolute);
+  return lookupPath(table, absolute, key, deps) ?? lookupName(table, key, deps);
 }
 
-function lookupPath(table: NameTable, path: string, deps: Set<string>): Resolution | undefined {
+/** Paths that posix.normalize would change: a leading '/', '//', '.' or '..' segments. */
+const UNCLEAN = /^\/|\/\/|(^|\/)\.\.?(\/|$)/;
+
+/** Links with equal keys resolve alike while the vault's files stay the same: a cache key for bulk builds. */
+export function resolutionKey(source: string, link: LinkTarget): string {
+  if (link.path === '') return `\0${source}`;
+  // No path holds a NUL, so the three forms never collide.
+  return isRelative(link) ? `${dirName(source)}\0${link.path}` : link.path;
+}
+
+function isRelative(link: LinkTarget): boolean {
+  return link.syntax === 'markdown' ? !link.path.startsWith('/') : link.path.startsWith('./') || link.path.startsWith('../');
+}
+
+function lookupPath(table: NameTable, path: string, key: string, deps: string[]): Resolution | undefined {
   if (path === '.' || path.startsWith('../')) return undefined;
-  addDeps(path, deps);
-  return answer(table.atPath(nameKey(path))) ?? answer(table.atPath(nameKey(`${path}.md`)));
+  addDeps(key, deps);
+  return answer(table.atPath(key)) ?? answer(table.atPath(`${key}.md`));
 }
 
-function lookupName(table: NameTable, path: string, deps: Set<string>): Resolution {
-  const name = baseName(path);
+function lookupName(table: NameTable, key: string, deps: string[]): Resolution {
+  const slash = key.lastIndexOf('/');
+  const name = key.slice(slash + 1);
   if (!name || name === '.' || name === '..') return { status: 'broken' };
-  addDeps(path, deps);
+  addDeps(key, deps);
   // `[[folder/name]]` that is not a path from the root still matches a file whose path ends with it.
-  const suffix = path.includes('/') ? `/${nameKey(path)}` : undefined;
-  const matching = (key: string, ext: string) => {
-    const paths = table.withName(key);
-    if (!paths || !suffix) return paths;
-    const tail = suffix + ext;
-    return new Set([...paths].filter((p) => nameKey(p).endsWith(tail)));
-  };
-  return answer(matching(nameKey(name), '')) ?? answer(matching(nameKey(`${name}.md`), '.md')) ?? { status: 'broken' };
+  const suffix = slash === -1 ? undefined : `/${key}`;
+  return (
+    answer(withSuffix(table.withName(name), suffix)) ??
+    answer(withSuffix(table.withName(`${name}.md`), suffix && `${suffix}.md`)) ?? { status: 'broken' }
+  );
 }
 
-function addDeps(path: string, deps: Set<string>): void {
-  const key = nameKey(baseName(path));
-  deps.add(key);
-  deps.add(`${key}.md`);
+function withSuffix(paths: readonly string[] | undefined, suffix: string | undefined): readonly string[] | undefined {
+  if (!paths || suffix === undefined) return paths;
+  return paths.filter((path) => nameKey(path).endsWith(suffix));
 }
 
-function answer(paths: ReadonlySet<string> | undefined): Resolution | undefined {
-  if (!paths || paths.size === 0) return undefined;
-  if (paths.size === 1) return { status: 'resolved', target: paths.values().next().value as string };
+function addDeps(pathKey: string, deps: string[]): void {
+  const key = pathKey.slice(pathKey.lastIndexOf('/') + 1);
+  const dep = dependencyKey(key);
+  if (!deps.includes(dep)) deps.push(dep);
+  // `[[x.md]]` also looks for a file named `x.md.md`, whose dependency key is `x.md`.
+  if (dep !== key && !deps.includes(key)) deps.push(key);
+}
+
+function answer(paths: readonly string[] | undefined): Resolution | undefined {
+  if (!paths || paths.length === 0) return undefined;
+  if (paths.length === 1) return { status: 'resolved', target: paths[0]! };
   return { status: 'ambiguous', candidates: [...paths].sort() };
 }

@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { BerthError } from '../errors.js';
@@ -56,34 +58,41 @@ export interface WalkResult {
   files: string[];
 }
 
+/** How long the walk may hold the event loop before it yields (see VaultIndex for the measurements). */
+const SLICE_MS = 10;
+
 /**
- * Lists the vault's files under `folder` (vault-relative, '' for the whole vault). Folders are read
- * in parallel; a subfolder that cannot be read is left out rather than failing the scan.
+ * Lists the vault's files under `folder` (vault-relative, '' for the whole vault), with readdirSync
+ * in slices, which lists 10,000 notes in a fifth of the time of parallel fs.promises.readdir calls.
+ * A subfolder that cannot be read is left out rather than failing the scan.
  */
 export async function walkVault(root: string, filter: VaultFilter, folder = '', signal?: AbortSignal): Promise<WalkResult> {
   const files: string[] = [];
-  const visit = async (dir: string): Promise<void> => {
-    signal?.throwIfAborted();
+  const folders = [folder];
+  let sliceStart = performance.now();
+  for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await new Promise(setImmediate);
+      signal?.throwIfAborted();
+      sliceStart = performance.now();
+    }
     let entries;
     try {
-      entries = await readdir(join(root, dir), { withFileTypes: true });
+      entries = readdirSync(join(root, dir), { withFileTypes: true });
     } catch (error) {
       if (dir === folder) throw error;
-      return;
+      continue;
     }
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) await filter.loadGitignore(root, dir);
-    const folders: Promise<void>[] = [];
     for (const entry of entries) {
       const path = dir ? `${dir}/${entry.name}` : entry.name;
       // Symlinked folders are not followed: they can loop, and Obsidian warns against them.
       const isDirectory = entry.isDirectory();
       if (filter.skips(path, isDirectory)) continue;
-      if (isDirectory) folders.push(visit(path));
+      if (isDirectory) folders.push(path);
       else if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(join(root, path))))) files.push(path);
     }
-    await Promise.all(folders);
-  };
-  await visit(folder);
+  }
   return { files };
 }
 

@@ -1,0 +1,220 @@
+// Vault health engine: a full scan of generated vaults side by side with the baseline of merely
+// reading every file in Node (each sample a fresh process, alternating), peak RSS, and the cost of
+// one-file incremental updates. Run with `npx tsx bench/vault.ts` (`--skip-100k` to skip the big one).
+//
+// The engine is measured as it ships, bundled by esbuild: under tsx every closure is wrapped by
+// esbuild's keepNames helper, which costs the hot loops a third more than the product pays.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { buildSync } from 'esbuild';
+import type * as Engine from '../src/core/vault/index.js';
+import { median, printTable } from './table.js';
+
+const NOTES_PER_FOLDER = 100;
+const LINKS_PER_NOTE = 5;
+const SAMPLES = 7;
+const EDITS = 200;
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = 'the vault keeps notes about gardens books meetings code travel recipes ideas and plans for later review'.split(' ');
+const folderOf = (i: number) => `area-${Math.floor(i / NOTES_PER_FOLDER)}`;
+
+/** A note of ordinary prose, headings, lists, a code block now and then, and five links of every kind. */
+function noteText(i: number, notes: number, rand: () => number): string {
+  const other = () => Math.floor(rand() * notes);
+  const prose = (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
+  const link = (): string => {
+    const j = other();
+    const roll = rand();
+    if (roll < 0.01) return `[[Missing ${j}]]`;
+    if (roll < 0.45) return `[[Note ${j}]]`;
+    if (roll < 0.6) return `[[Note ${j}|${prose(2)}]]`;
+    if (roll < 0.7) return `[[Note ${j}#Section 2]]`;
+    if (roll < 0.75) return `![[image-${j % 500}.png]]`;
+    if (roll < 0.9) return `[${prose(2)}](../${folderOf(j)}/Note%20${j}.md)`;
+    return `[[${folderOf(j)}/Note ${j}]]`;
+  };
+  const lines: string[] = [];
+  if (i % 5 === 0) lines.push('---', `tags: [${WORDS[i % WORDS.length]}, generated]`, `created: 2024-01-${(i % 28) + 1}`, '---');
+  lines.push(`# Note ${i}`, '', `${prose(25)} ${link()} ${prose(20)}.`, '', '## Section 2', '', `${prose(30)}.`);
+  for (let k = 1; k < LINKS_PER_NOTE; k++) lines.push(`- ${prose(8)} ${link()} ${prose(6)}`);
+  if (i % 10 === 0) lines.push('', '```js', `const link = "[[Not A Link ${i}]]";`, '```');
+  lines.push('', `${prose(40)}. ^block-${i}`, '');
+  return lines.join('\n');
+}
+
+function generateVault(notes: number): string {
+  const root = mkdtempSync(join(tmpdir(), `berth-bench-vault-${notes}-`));
+  const rand = random(notes);
+  for (let f = 0; f * NOTES_PER_FOLDER < notes; f++) mkdirSync(join(root, `area-${f}`));
+  mkdirSync(join(root, 'attachments'));
+  for (let i = 0; i < 500; i++) writeFileSync(join(root, 'attachments', `image-${i}.png`), 'png');
+  for (let i = 0; i < notes; i++) writeFileSync(join(root, folderOf(i), `Note ${i}.md`), noteText(i, notes, rand));
+  return root;
+}
+
+function bundleEngine(dir: string): string {
+  const outfile = join(dir, 'vault-engine.cjs');
+  buildSync({
+    entryPoints: [join(__dirname, '..', 'src', 'core', 'vault', 'index.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+const loadEngine = (bundle: string) => require(bundle) as typeof Engine;
+
+/** The baseline: list every file and read every note, as plainly as Node allows (readFileSync is its fastest way). */
+function readEverything(root: string): number {
+  let bytes = 0;
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.md')) bytes += readFileSync(join(entry.parentPath, entry.name), 'utf8').length;
+  }
+  return bytes;
+}
+
+/** One sample in this (fresh) process: prints the time and the peak RSS. */
+async function probe(kind: string, root: string, bundle: string): Promise<void> {
+  const start = performance.now();
+  let links = 0;
+  if (kind === 'scan') links = (await new (loadEngine(bundle).VaultIndex)(root).scan()).links;
+  else readEverything(root);
+  const ms = performance.now() - start;
+  console.log(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, links }));
+}
+
+interface Sample {
+  ms: number;
+  rssMb: number;
+  links: number;
+}
+
+function sample(kind: 'scan' | 'read', root: string, bundle: string): Sample {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--probe', kind, root, bundle], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`probe ${kind} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as Sample;
+}
+
+function compareScan(notes: number, samples: number, bundle: string): void {
+  const root = generateVault(notes);
+  try {
+    const read: Sample[] = [];
+    const scan: Sample[] = [];
+    for (let i = 0; i < samples; i++) {
+      read.push(sample('read', root, bundle));
+      scan.push(sample('scan', root, bundle));
+    }
+    const readMs = median(read.map((s) => s.ms));
+    const scanMs = median(scan.map((s) => s.ms));
+    const readRss = median(read.map((s) => s.rssMb));
+    const scanRss = median(scan.map((s) => s.rssMb));
+    const links = scan[0]!.links;
+    printTable(
+      `Full scan, ${notes.toLocaleString('en-US')} notes, ${links.toLocaleString('en-US')} links ` +
+        `(median of ${samples} fresh processes, alternating; target at 10,000: < 1000 ms and <= 3x the baseline)`,
+      ['run', 'ms', 'ratio', 'peak RSS MB', 'RSS ratio'],
+      [
+        ['baseline: list + read every note', readMs.toFixed(1), '1.00', readRss.toFixed(0), '1.00'],
+        ['berth: VaultIndex.scan()', scanMs.toFixed(1), (scanMs / readMs).toFixed(2), scanRss.toFixed(0), (scanRss / readRss).toFixed(2)],
+      ],
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+async function incremental(notes: number, bundle: string): Promise<void> {
+  const root = generateVault(notes);
+  try {
+    const index = new (loadEngine(bundle).VaultIndex)(root);
+    await index.scan();
+    const rand = random(7);
+    const pick = () => Math.floor(rand() * notes);
+    const path = (i: number) => `${folderOf(i)}/Note ${i}.md`;
+    const timings: Record<string, number[]> = { update: [], editorUpdate: [], report: [], create: [], rename: [], remove: [] };
+    const time = async (name: string, fn: () => unknown) => {
+      const start = performance.now();
+      await fn();
+      timings[name]!.push(performance.now() - start);
+    };
+    for (let e = 0; e < EDITS; e++) {
+      const i = pick();
+      const text = `${noteText(i, notes, rand)}\nAlso see [[Note ${pick()}]] and [[Missing ${e}]].\n`;
+      await writeFile(join(root, path(i)), text);
+      await time('update', () => index.update(path(i)));
+      await time('report', () => index.report());
+      await time('editorUpdate', () => index.update(path(pick()), `# Draft\n[[Note ${pick()}]] [[Missing ${e}]]`));
+      index.report();
+      // A new note that mends the broken links to it, then moves and goes.
+      const created = `area-0/Missing ${e}.md`;
+      await writeFile(join(root, created), '# Mended');
+      await time('create', () => index.update(created));
+      index.report();
+      await time('rename', () => index.rename(created, `area-1/Moved ${e}.md`));
+      index.report();
+      await time('remove', () => index.remove(`area-1/Moved ${e}.md`));
+      index.report();
+    }
+    const rows = Object.entries({
+      update: 'update(path): re-read and re-index one edited note',
+      editorUpdate: 'update(path, text): unsaved editor content',
+      report: 'report() after an update',
+      create: 'update(path) of a new note that mends links',
+      rename: 'rename(from, to) of a note',
+      remove: 'remove(path) of a note',
+    }).map(([key, label]) => {
+      const values = timings[key]!;
+      return [label, median(values).toFixed(3), percentile(values, 0.95).toFixed(3), Math.max(...values).toFixed(3)];
+    });
+    printTable(
+      `Incremental, ${notes.toLocaleString('en-US')} notes, ${EDITS} edits each (target: one-file update < 5 ms)`,
+      ['operation', 'median ms', 'p95 ms', 'max ms'],
+      rows,
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--probe') return probe(args[1]!, args[2]!, args[3]!);
+  const work = mkdtempSync(join(tmpdir(), 'berth-bench-engine-'));
+  try {
+    const bundle = bundleEngine(work);
+    compareScan(10_000, SAMPLES, bundle);
+    await incremental(10_000, bundle);
+    if (!args.includes('--skip-100k')) compareScan(100_000, 3, bundle);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
