@@ -25,7 +25,8 @@ export function headingSlug(text: string): string {
 
 interface HeadingKeys {
   keys: string[];
-  slugs: string[];
+  /** Made on the first markdown link that needs them: most links are wikilinks. */
+  slugs: string[] | undefined;
 }
 
 type Targets = Pick<ParsedNote, 'headings' | 'blocks'>;
@@ -35,7 +36,7 @@ const cache = new WeakMap<Targets, HeadingKeys>();
 function keysOf(note: Targets): HeadingKeys {
   let keys = cache.get(note);
   if (!keys) {
-    keys = { keys: note.headings.map((h) => headingKey(h.text)), slugs: note.headings.map((h) => headingSlug(h.text)) };
+    keys = { keys: note.headings.map((h) => headingKey(h.text)), slugs: undefined };
     cache.set(note, keys);
   }
   return keys;
@@ -47,7 +48,9 @@ function keysOf(note: Targets): HeadingKeys {
  */
 export function hasFragment(note: Targets, fragment: string, syntax: 'wikilink' | 'markdown'): boolean {
   if (fragment.startsWith('^')) return note.blocks.has(fragment.slice(1).trim().toLowerCase());
-  const { keys, slugs } = keysOf(note);
+  const headings = keysOf(note);
+  const { keys } = headings;
+  const slugs = syntax === 'markdown' ? (headings.slugs ??= note.headings.map((h) => headingSlug(h.text))) : undefined;
   let from = 0;
   for (const part of fragment.split('#')) {
     const key = headingKey(part);
@@ -55,7 +58,7 @@ export function hasFragment(note: Targets, fragment: string, syntax: 'wikilink' 
     const slug = part.trim().toLowerCase();
     let found = -1;
     for (let i = from; i < keys.length; i++) {
-      if (keys[i] === key || (syntax === 'markdown' && slugs[i] === slug)) {
+      if (keys[i] === key || slugs?.[i] === slug) {
         found = i;
         break;
       }

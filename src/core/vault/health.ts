@@ -1,5 +1,5 @@
 import type { HealthFacts, IndexedLink } from './graph.js';
-import { scoreVault, type ScoreLine } from './score.js';
+import { scoreVault, thousands, type ScoreLine } from './score.js';
 
 /** A link that needs attention; all paths are vault-relative with '/' separators. */
 export interface LinkProblem {
@@ -160,5 +160,5 @@ function section<T>(lines: string[], title: string, items: T[], show: (item: T) 
 }
 
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -134,7 +134,7 @@ export class VaultIndex {
   }
 
   absolutePath(rel: string): string {
-    return join(this.root, ...rel.split('/'));
+    return sep === '/' ? `${this.root}/${rel}` : join(this.root, ...rel.split('/'));
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

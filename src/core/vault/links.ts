@@ -179,7 +179,7 @@ class Scanner {
       .slice(i, end)
       .replace(/\s#+\s*$/, '')
       .trim();
-    this.headings.push({ level, text: content });
+    this.headings.push({ level, text: own(content) });
   }
 
   /** `[label]: destination "title"`, the target of reference-style links; not a link itself. */
@@ -435,7 +435,15 @@ function newLink(
   column: number,
   length: number,
 ): ParsedLink {
-  return { raw, path, fragment, syntax, embed, line, column, length };
+  return { raw: own(raw), path: own(path), fragment: fragment && own(fragment), syntax, embed, line, column, length };
+}
+
+/**
+ * A copy of a substring that does not keep the whole note alive: V8 makes longer substrings views
+ * into their parent, and a link kept in the index would otherwise hold its note's text forever.
+ */
+function own(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 function decode(text: string): string {

@@ -83,11 +83,16 @@ export function scoreVault(
     const explanation =
       count === 0
         ? `${label}: none (${weight} points kept).`
-        : `${label}: ${count.toLocaleString('en-US')} of ${outOf.toLocaleString('en-US')} ${of} (${percent(rate)}) cost ${round(points)} of ${weight} points; all ${weight} go at ${percent(tolerance)}.`;
+        : `${label}: ${thousands(count)} of ${thousands(outOf)} ${of} (${percent(rate)}) cost ${round(points)} of ${weight} points; all ${weight} go at ${percent(tolerance)}.`;
     return { check, label, count, outOf, of, weight, tolerance, lost: round(points), explanation };
   });
   // The epsilon keeps float noise (100 - 35 = 64.999…) from costing a point.
   return { score: Math.max(0, Math.floor(100 - lost + 1e-9)), breakdown };
+}
+
+/** `50,000`: written by hand because the first toLocaleString call loads ICU data, a visible part of a scan. */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function round(n: number): number {
