@@ -14,7 +14,7 @@ export function headingKey(text: string): string {
     .trim();
 }
 
-export function headingSlug(text: string): string {
+function headingSlug(text: string): string {
   return text
     .normalize('NFC')
     .toLowerCase()

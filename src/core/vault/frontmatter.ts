@@ -55,7 +55,8 @@ const LIST_ITEM = /^( *)- +([\w./+][\w./+ -]*)$/;
 /**
  * Recognises, without a YAML parser, the frontmatter most notes carry: unique `key: value` lines
  * with plain values, `[a, b]` lists and `- item` lists. Whatever it accepts, js-yaml accepts as a
- * mapping; anything else goes to js-yaml. Parsing took a third of a 10,000-note scan without it.
+ * mapping; anything else goes to js-yaml, which takes about 27 µs per small document in a fresh
+ * process (2,000 two-line frontmatters: 55 ms), a cost a vault with properties in every note pays per note.
  */
 export function isPlainMapping(yaml: string): boolean {
   const keys = new Set<string>();

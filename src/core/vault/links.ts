@@ -1,11 +1,11 @@
 import { readFrontmatter, type FrontmatterProblem } from './frontmatter.js';
 
 /**
- * The link scanner, written by hand: one pass over each line, jumping between the few characters
- * that can start something (`[`, `!`, `` ` ``, `%`, `<`, `\`). A markdown parser would build a whole
- * syntax tree to throw most of it away; measured on bench/vault.ts (10,000 notes, 50,000 links), this
- * scanner parses the vault in a fraction of the time it takes Node to read the files, while
- * markdown-it alone took longer than the whole 1 s budget for a full scan.
+ * The link scanner, written by hand: one pass over each line, jumping with indexOf between the few
+ * characters that can start something (`[`, `` ` ``, `%`, `<`, `\`). Measured on bench/vault.ts's
+ * 10,000 notes (12 MB): this scanner takes 90 ms cold and 28 ms warm, while markdown-it only
+ * tokenising the same notes (knowing nothing of wikilinks) takes 419 ms cold and 248 ms warm, more
+ * than reading the files. Obsidian's rules are not CommonMark's anyway (wikilinks, `%%` comments).
  */
 
 export interface ParsedLink {

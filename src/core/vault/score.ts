@@ -42,7 +42,7 @@ interface Check {
   of: Universe;
 }
 
-export const CHECKS: readonly Check[] = [
+const CHECKS: readonly Check[] = [
   { check: 'brokenLinks', label: 'Broken links', weight: 35, tolerance: 0.1, of: 'links' },
   { check: 'orphans', label: 'Orphan notes', weight: 20, tolerance: 0.5, of: 'notes' },
   { check: 'ambiguousLinks', label: 'Ambiguous links', weight: 10, tolerance: 0.1, of: 'links' },

@@ -63,7 +63,7 @@ const SLICE_MS = 10;
 
 /**
  * Lists the vault's files under `folder` (vault-relative, '' for the whole vault), with readdirSync
- * in slices, which lists 10,000 notes in a fifth of the time of parallel fs.promises.readdir calls.
+ * in slices that yield to the event loop, like the reads (see VaultIndex for why synchronous calls).
  * A subfolder that cannot be read is left out rather than failing the scan.
  */
 export async function walkVault(root: string, filter: VaultFilter, folder = '', signal?: AbortSignal): Promise<WalkResult> {
