@@ -58,14 +58,15 @@ export class VaultService implements vscode.Disposable {
     const generation = ++this.generation;
     this.pending.clear();
     this.publish({ kind: 'scanning' });
+    // Installed before the scan so that changes made during it queue behind it, in order.
     const index = new (loadCore().VaultIndex)(this.folder.uri.fsPath, { exclude: this.exclude() });
+    this.index = index;
     try {
       const report = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: 'Berth: scanning the vault' },
         (progress) => index.scan({ onProgress: ({ message }) => progress.report({ message }) }),
       );
       if (generation !== this.generation) return;
-      this.index = index;
       this.publish({ kind: 'ready', report });
     } catch (error) {
       if (generation !== this.generation) return;
@@ -86,9 +87,15 @@ export class VaultService implements vscode.Disposable {
     if (!index) return;
     const batch = [...this.pending];
     this.pending.clear();
-    // update() reads the disk for paths without text, and drops paths that no longer exist.
-    await Promise.all(batch.map(([path, { text }]) => index.update(path, text)));
-    if (index === this.index) this.publish({ kind: 'ready', report: index.report() });
+    try {
+      // update() reads the disk for paths without text, and drops paths that no longer exist.
+      await Promise.all(batch.map(([path, { text }]) => index.update(path, text)));
+    } catch {
+      // Only a vault folder that vanished or became unreadable fails here; the scan says why.
+      if (index === this.index) void this.rescan();
+      return;
+    }
+    if (index === this.index && this.current.kind !== 'scanning') this.publish({ kind: 'ready', report: index.report() });
   }
 
   private publish(state: VaultState): void {
