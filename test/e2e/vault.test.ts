@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -113,4 +113,16 @@ test('the "Change link to" quick fix repairs a typo', { timeout: 60_000 }, async
   await page.keyboard.press('Control+S');
   await waitForFile(join(vault, 'Ideas.md'), /See also \[\[Welcome\]\]$/);
   await assert.rejects(readFile(join(vault, 'Welcom.md')), 'the retarget fix, not "Create note", was applied');
+});
+
+test('files changed outside the editor are followed through the file watcher', { timeout: 60_000 }, async () => {
+  const note = join(vault, 'Later.md');
+  await writeFile(note, '# Later\n\nSee [[Projects]] and [[Nowhere]].\n');
+  await treeRow('Nowhere').waitFor({ state: 'visible', timeout: 30_000 });
+  const report = await new VaultIndex(vault).scan();
+  assert.deepEqual(report.brokenLinks.map((link) => link.target), ['Nowhere']);
+  await statusItem(`Vault ${report.score}`).waitFor({ state: 'visible', timeout: 30_000 });
+  await screenshot(page, 'vault-06-external-change');
+  await unlink(note);
+  await treeRow('Score 100 / 100').waitFor({ state: 'visible', timeout: 30_000 });
 });
