@@ -1,16 +1,25 @@
-// Just enough of the `vscode` module for activate() to run outside VS Code, so that the bench
-// measures Berth's own load and activation cost. Used by bench/activation.ts only.
+// Just enough of the `vscode` module for activate() to run outside VS Code, with a workspace
+// folder open, so that the bench measures Berth's own load and activation cost.
+// Used by bench/activation.ts only.
+const os = require('node:os');
+
 class EventEmitter {
   constructor() { this.listeners = new Set(); this.event = (fn) => { this.listeners.add(fn); return { dispose: () => this.listeners.delete(fn) }; }; }
   fire(value) { for (const fn of this.listeners) fn(value); }
   dispose() { this.listeners.clear(); }
 }
 const disposable = { dispose() {} };
+const event = () => disposable;
+const uri = (fsPath) => ({ scheme: 'file', fsPath, path: fsPath });
 module.exports = {
   EventEmitter,
+  Disposable: class { constructor(fn) { this.dispose = fn; } },
   ThemeColor: class { constructor(id) { this.id = id; } },
+  RelativePattern: class { constructor(base, pattern) { this.base = base; this.pattern = pattern; } },
   StatusBarAlignment: { Left: 1, Right: 2 },
-  ProgressLocation: { Notification: 15 },
+  ProgressLocation: { Window: 10, Notification: 15 },
+  CodeActionKind: { QuickFix: { value: 'quickfix' } },
+  Uri: { file: uri, joinPath: (base, ...parts) => uri([base.fsPath, ...parts].join('/')) },
   window: {
     createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }),
     createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
@@ -18,8 +27,16 @@ module.exports = {
     showInformationMessage: async () => undefined,
   },
   commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
+  languages: {
+    createDiagnosticCollection: () => ({ set() {}, clear() {}, dispose() {} }),
+    registerCodeActionsProvider: () => disposable,
+  },
   workspace: {
+    workspaceFolders: [{ uri: uri(os.tmpdir()), name: 'vault', index: 0 }],
     getConfiguration: () => ({ get: (_key, fallback) => fallback }),
-    onDidChangeConfiguration: () => disposable,
+    onDidChangeConfiguration: event,
+    onDidChangeTextDocument: event,
+    onDidCloseTextDocument: event,
+    createFileSystemWatcher: () => ({ onDidCreate: event, onDidChange: event, onDidDelete: event, dispose() {} }),
   },
 };
