@@ -18,7 +18,7 @@ export interface DoctorDependencies {
 export function createDoctorOperation(deps: DoctorDependencies = {}) {
   return defineOperation({
     name: 'doctor',
-    title: 'Doctor',
+    title: 'Check the setup: versions and the Docker engine',
     description:
       'Reports the Berth and Node versions and whether a Docker engine is reachable (version, API version), and if not, what to do.',
     input: z.object({}),
