@@ -8,6 +8,7 @@ import { readFrontmatter, type FrontmatterProblem } from './frontmatter.js';
  * than reading the files. Obsidian's rules are not CommonMark's anyway (wikilinks, `%%` comments).
  */
 
+/** Its strings may be views into the note's text (see `own`). */
 export interface ParsedLink {
   /** The destination as written, without the alias: `Note#Heading`, `img%20one.png`. */
   raw: string;
@@ -435,14 +436,15 @@ function newLink(
   column: number,
   length: number,
 ): ParsedLink {
-  return { raw: own(raw), path: own(path), fragment: fragment && own(fragment), syntax, embed, line, column, length };
+  return { raw, path, fragment, syntax, embed, line, column, length };
 }
 
 /**
- * A copy of a substring that does not keep the whole note alive: V8 makes longer substrings views
- * into their parent, and a link kept in the index would otherwise hold its note's text forever.
+ * A copy of a substring that does not keep the whole note alive: V8 makes substrings of 13
+ * characters or more views into their parent, and anything kept in the index would otherwise hold
+ * its note's text forever. Links are left as views here; the graph copies what it keeps.
  */
-function own(text: string): string {
+export function own(text: string): string {
   return text.length < 13 ? text : (' ' + text).slice(1);
 }
 

@@ -59,6 +59,11 @@ export class NameTable {
   withName(key: string): readonly string[] | undefined {
     return this.byName.get(key);
   }
+
+  /** The name keys that more than one file has. */
+  *sharedNames(): IterableIterator<string> {
+    for (const [key, paths] of this.byName) if (paths.length > 1) yield key;
+  }
 }
 
 function addTo(map: Map<string, string[]>, key: string, value: string): void {
