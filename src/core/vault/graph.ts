@@ -1,6 +1,6 @@
 import { hasFragment } from './fragments.js';
 import { own, type ParsedLink, type ParsedNote } from './links.js';
-import { baseName, dependencyKey, nameKey, NameTable, resolutionKey, resolveLink, type LinkTarget } from './resolve.js';
+import { baseName, dependencyKey, nameKey, NameTable, resolutionKey, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
 
@@ -26,7 +26,7 @@ interface NoteEntry {
 }
 
 /** A file of the vault, with what points at it. */
-class FileNode {
+class FileNode implements Named {
   /** Resolved links into this file from other notes. */
   fromOthers = 0;
   /** Cleared when the file leaves the vault, while groups may still point at it. */
@@ -52,13 +52,13 @@ class LinkGroup {
   status: LinkStatus = 'broken';
   target: FileNode | undefined = undefined;
   candidates: string[] | undefined = undefined;
-  /** Dependency keys of the names looked up (see `dependencyKey`). */
-  deps: string[] = [];
+  /** The entries of the names looked up (see `dependencyKey`). */
+  deps: NameEntry<FileNode, LinkGroup>[] = [];
 
   constructor(
     readonly key: string,
     /** Any member resolves like every other, so the first one stands for the group. */
-    readonly sample: LinkTarget & { source: string },
+    readonly sample: LinkTarget & { source: FileNode },
   ) {}
 }
 
@@ -133,14 +133,13 @@ const PENDING: NoteFacts = { headings: [], blocks: new Set(), frontmatterProblem
 /**
  * Notes, links and backlinks, with every health fact maintained as files come and go. Each change
  * touches only what it can affect: the changed note's own links, the link groups that looked up its
- * file name (found through `dependents`, never by scanning the vault), and the links into it whose
- * heading or block may have appeared or vanished. No I/O here; VaultIndex feeds it.
+ * file name (found through the name table's waiting lists, never by scanning the vault), and the
+ * links into it whose heading or block may have appeared or vanished. No I/O here; VaultIndex feeds it.
  */
 export class VaultGraph implements HealthFacts {
-  private readonly names = new NameTable();
+  private readonly names = new NameTable<FileNode, LinkGroup>();
   private readonly files = new Map<string, FileNode>();
   private readonly groups = new Map<string, LinkGroup>();
-  private readonly dependents = new Map<string, LinkGroup[]>();
   private readonly clashKeys = new Set<string>();
   private readonly brokenGroups = new Set<LinkGroup>();
   private readonly ambiguousGroups = new Set<LinkGroup>();
@@ -171,7 +170,8 @@ export class VaultGraph implements HealthFacts {
   }
 
   addBuiltNote(path: string, parsed: ParsedNote): void {
-    for (const link of this.fillNote(path, parsed).links) this.attach(link);
+    const file = this.files.get(path)!;
+    for (const link of this.fillNote(file, parsed).links) this.attach(link, file);
   }
 
   finishBuild(): void {
@@ -215,7 +215,8 @@ export class VaultGraph implements HealthFacts {
     } else {
       this.addFile(path, { facts: PENDING, links: [] });
     }
-    for (const link of this.fillNote(path, parsed).links) this.attach(link);
+    const file = this.files.get(path)!;
+    for (const link of this.fillNote(file, parsed).links) this.attach(link, file);
     if (!existing) this.reresolve(path);
     this.recheckFragments(path);
   }
@@ -260,7 +261,7 @@ export class VaultGraph implements HealthFacts {
 
   clashes(): { name: string; paths: string[] }[] {
     return [...this.clashKeys].map((key) => {
-      const paths = [...(this.names.withName(key) ?? [])].sort();
+      const paths = (this.names.withName(key) ?? []).map((file) => file.path).sort();
       return { name: baseName(paths[0] ?? key), paths };
     });
   }
@@ -277,34 +278,36 @@ export class VaultGraph implements HealthFacts {
   }
 
   private addFile(path: string, note: NoteEntry | undefined): void {
-    this.files.set(path, new FileNode(path, note));
+    const file = new FileNode(path, note);
+    this.files.set(path, file);
     if (note) this.noteCount++;
     else this.attachmentCount++;
-    this.names.add(path);
+    this.names.add(file);
     if (this.pendingFragments) return;
     this.updateClash(path);
     (note ? this.orphans : this.unusedAttachments).add(path);
   }
 
   /** Gives a note its content; its links are not attached yet. */
-  private fillNote(path: string, parsed: ParsedNote): NoteEntry {
+  private fillNote(file: FileNode, parsed: ParsedNote): NoteEntry {
+    const { path } = file;
     const facts = { headings: parsed.headings, blocks: parsed.blocks, frontmatterProblem: parsed.frontmatterProblem, empty: parsed.empty };
     const entry: NoteEntry = { facts, links: parsed.links.map((link) => new LinkRecord(path, link)) };
-    this.files.get(path)!.note = entry;
+    file.note = entry;
     this.linkCount += entry.links.length;
     toggle(this.emptyNotes, path, parsed.empty);
     toggle(this.withFrontmatterProblems, path, parsed.frontmatterProblem !== undefined);
     return entry;
   }
 
-  private attach(link: LinkRecord): void {
+  private attach(link: LinkRecord, source: FileNode): void {
     const key = resolutionKey(link.source, link);
     let group = this.groups.get(key);
     if (!group) {
       // Only a new group copies its strings and the links it gathers share them: 35,000 copies
       // instead of the parser's 150,000 (three per link) at 10,000 notes.
       const ownKey = own(key);
-      group = new LinkGroup(ownKey, { source: link.source, path: key === link.path ? ownKey : own(link.path), syntax: link.syntax });
+      group = new LinkGroup(ownKey, { source, path: key === link.path ? ownKey : own(link.path), syntax: link.syntax });
       this.groups.set(ownKey, group);
       this.resolveGroup(group);
     }
@@ -344,27 +347,26 @@ export class VaultGraph implements HealthFacts {
   }
 
   private resolveGroup(group: LinkGroup): void {
-    const deps: string[] = [];
+    const deps: NameEntry<FileNode, LinkGroup>[] = [];
     const resolution = resolveLink(this.names, group.sample.source, group.sample, deps);
     group.deps = deps;
-    for (const key of deps) {
-      const groups = this.dependents.get(key);
-      if (groups) groups.push(group);
-      else this.dependents.set(key, [group]);
-    }
+    for (const entry of deps) (entry.waiting ??= []).push(group);
     group.status = resolution.status;
     group.candidates = resolution.status === 'ambiguous' ? resolution.candidates : undefined;
-    group.target = resolution.status === 'resolved' ? this.files.get(resolution.target) : undefined;
+    group.target = resolution.status === 'resolved' ? resolution.target : undefined;
     if (resolution.status === 'broken') this.brokenGroups.add(group);
     else if (resolution.status === 'ambiguous') this.ambiguousGroups.add(group);
     else (group.target!.incoming ??= new Set()).add(group);
   }
 
   private unresolveGroup(group: LinkGroup): void {
-    for (const key of group.deps) {
-      const groups = this.dependents.get(key)!;
-      if (groups.length === 1) this.dependents.delete(key);
-      else groups.splice(groups.indexOf(group), 1);
+    for (const entry of group.deps) {
+      const groups = entry.waiting!;
+      if (groups.length > 1) groups.splice(groups.indexOf(group), 1);
+      else {
+        entry.waiting = undefined;
+        this.names.release(entry);
+      }
     }
     this.brokenGroups.delete(group);
     this.ambiguousGroups.delete(group);
@@ -382,7 +384,7 @@ export class VaultGraph implements HealthFacts {
 
   /** Re-resolves the groups that looked up this file's name; a group whose answer stands is left alone. */
   private reresolve(path: string): void {
-    const groups = this.dependents.get(dependencyKey(nameKey(baseName(path))));
+    const groups = this.names.get(dependencyKey(nameKey(baseName(path))))?.waiting;
     if (!groups) return;
     for (const group of groups.slice()) {
       for (const link of group.links) this.linkEffects(link, -1);
@@ -410,7 +412,7 @@ export class VaultGraph implements HealthFacts {
 
   private updateClashKey(key: string): void {
     const paths = this.names.withName(key);
-    toggle(this.clashKeys, key, paths !== undefined && paths.length > 1 && new Set(paths.map(baseName)).size > 1);
+    toggle(this.clashKeys, key, paths !== undefined && paths.length > 1 && new Set(paths.map((file) => baseName(file.path))).size > 1);
   }
 }
 
