@@ -1,4 +1,5 @@
 import type { ParsedNote } from './links.js';
+import { nameKey } from './resolve.js';
 
 /**
  * Obsidian matches `#heading` ignoring case and the characters it cannot put in a link
@@ -6,18 +7,15 @@ import type { ParsedNote } from './links.js';
  * (`#q-a-notes`) that Foam and VS Code write.
  */
 export function headingKey(text: string): string {
-  return text
-    .normalize('NFC')
-    .toLowerCase()
+  // nameKey: NFC and lower case, without calling normalize() on ASCII.
+  return nameKey(text)
     .replace(/[#|^:%[\]\\]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
 
 function headingSlug(text: string): string {
-  return text
-    .normalize('NFC')
-    .toLowerCase()
+  return nameKey(text)
     .trim()
     .replace(/[^\p{L}\p{N}\s_-]/gu, '')
     .replace(/\s/g, '-');

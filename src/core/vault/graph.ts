@@ -31,8 +31,8 @@ class FileNode implements Named {
   fromOthers = 0;
   /** Cleared when the file leaves the vault, while groups may still point at it. */
   present = true;
-  /** The link groups resolved to this file, made on the first. */
-  incoming: Set<LinkGroup> | undefined = undefined;
+  /** The link groups resolved to this file, in the order they came; made on the first. */
+  incoming: LinkGroup[] | undefined = undefined;
 
   constructor(
     readonly path: string,
@@ -361,7 +361,7 @@ export class VaultGraph implements HealthFacts {
     group.target = resolution.status === 'resolved' ? resolution.target : undefined;
     if (resolution.status === 'broken') this.brokenGroups.add(group);
     else if (resolution.status === 'ambiguous') this.ambiguousGroups.add(group);
-    else (group.target!.incoming ??= new Set()).add(group);
+    else group.target!.incoming = append(group.target!.incoming, group);
   }
 
   private unresolveGroup(group: LinkGroup): void {
@@ -375,7 +375,9 @@ export class VaultGraph implements HealthFacts {
     }
     this.brokenGroups.delete(group);
     this.ambiguousGroups.delete(group);
-    group.target?.incoming?.delete(group);
+    const incoming = group.target?.incoming;
+    const at = incoming ? incoming.indexOf(group) : -1;
+    if (at !== -1) incoming!.splice(at, 1);
     group.target = undefined;
   }
 

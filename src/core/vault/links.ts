@@ -80,7 +80,8 @@ class Scanner {
   private readonly links: ParsedLink[] = [];
   private readonly headings: Heading[] = [];
   private readonly blocks = new Set<string>();
-  private readonly definitions = new Map<string, string>();
+  /** Made on the first definition: few notes have any. */
+  private definitions: Map<string, string> | undefined;
   private readonly references: ReferenceUse[] = [];
   private fence: { char: number; length: number } | undefined;
   /** An open `%%` or `<!--` comment, which may span lines. */
@@ -205,6 +206,7 @@ class Scanner {
     const key = referenceKey(label);
     if (!destination || !key) return false;
     // The first definition of a label wins (CommonMark).
+    this.definitions ??= new Map();
     if (!this.definitions.has(key)) this.definitions.set(key, destination);
     return true;
   }
@@ -402,10 +404,11 @@ class Scanner {
   }
 
   private resolveReferences(): void {
-    if (this.definitions.size === 0) return;
+    const { definitions } = this;
+    if (!definitions) return;
     let found = false;
     for (const use of this.references) {
-      const destination = this.definitions.get(referenceKey(use.label));
+      const destination = definitions.get(referenceKey(use.label));
       const link = destination === undefined ? undefined : toMarkdownLink(destination, use.embed, use.line, use.column, use.length);
       if (!link) continue;
       this.links.push(link);

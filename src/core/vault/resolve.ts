@@ -61,13 +61,15 @@ export class NameTable<T extends Named, W> {
   private readonly entries = new Map<string, NameEntry<T, W>>();
 
   add(file: T): void {
-    addTo(this.entry(nameKey(file.path)), 'atPath', file);
-    addTo(this.entry(nameKey(baseName(file.path))), 'named', file);
+    const key = nameKey(file.path);
+    addTo(this.entry(key), 'atPath', file);
+    addTo(this.entry(tail(key)), 'named', file);
   }
 
   delete(path: string): void {
-    this.deleteFrom(nameKey(path), 'atPath', path);
-    this.deleteFrom(nameKey(baseName(path)), 'named', path);
+    const key = nameKey(path);
+    this.deleteFrom(key, 'atPath', path);
+    this.deleteFrom(tail(key), 'named', path);
   }
 
   get(key: string): NameEntry<T, W> | undefined {
@@ -103,6 +105,11 @@ export class NameTable<T extends Named, W> {
     else files!.splice(at, 1);
     this.release(entry!);
   }
+}
+
+/** The name's key from the path's: case and NFC never cross a '/', so `nameKey` need not run twice. */
+function tail(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
 }
 
 function addTo<T extends Named>(entry: NameEntry<T, unknown>, role: 'atPath' | 'named', file: T): void {
