@@ -145,8 +145,8 @@ export class VaultGraph implements HealthFacts {
   private readonly clashKeys = new Set<string>();
   private readonly brokenGroups = new Set<LinkGroup>();
   private readonly ambiguousGroups = new Set<LinkGroup>();
-  /** Set only during a build (see `startBuild`): links whose heading or block can only be checked once every note is in. */
-  private pendingFragments: LinkRecord[] | undefined;
+  /** Between `startBuild` and the end of `finishBuild`. */
+  private building = false;
   readonly missingFragments = new Set<LinkRecord>();
   readonly orphans = new Set<string>();
   readonly unusedAttachments = new Set<string>();
@@ -157,15 +157,15 @@ export class VaultGraph implements HealthFacts {
   linkCount = 0;
 
   /**
-   * Starts a full build: every file's name goes in first, so that each note's links resolve once,
-   * as the note is read (`addBuiltNote`), and its parse can be dropped at once rather than held
-   * until the end. `finishBuild` checks headings and blocks, once every note is known, and fills
-   * the orphan, unused-attachment and name-clash sets in one pass: kept current link by link,
-   * nearly every note went into `orphans` only to leave it again.
+   * Starts a full build: every file's name goes in first, then each note's content as it is read
+   * (`addBuiltNote`, which files its links in their groups and drops the parse), and `finishBuild`
+   * resolves every group, then checks headings and blocks, in one pass. The orphan, unused-attachment
+   * and name-clash sets are filled once at the end too: kept current link by link, nearly every
+   * note went into `orphans` only to leave it again.
    */
   static startBuild(notes: readonly string[], attachments: readonly string[]): VaultGraph {
     const graph = new VaultGraph();
-    graph.pendingFragments = [];
+    graph.building = true;
     for (const path of notes) graph.addFile(path, { facts: PENDING, links: [] });
     for (const path of attachments) graph.addFile(path, undefined);
     return graph;
@@ -173,13 +173,15 @@ export class VaultGraph implements HealthFacts {
 
   addBuiltNote(path: string, parsed: ParsedNote): void {
     const file = this.files.get(path)!;
-    for (const link of this.fillNote(file, parsed).links) this.attach(link, file);
+    for (const link of this.fillNote(file, parsed).links) this.join(link, file);
   }
 
   finishBuild(): void {
-    const pending = this.pendingFragments!;
-    this.pendingFragments = undefined;
-    for (const link of pending) if (link.group?.target) this.checkFragment(link);
+    for (const group of this.groups.values()) {
+      this.resolveGroup(group);
+      for (const link of group.links) this.linkEffects(link, 1);
+    }
+    this.building = false;
     for (const file of this.files.values()) {
       if (file.fromOthers === 0) (file.note ? this.orphans : this.unusedAttachments).add(file.path);
     }
@@ -285,7 +287,7 @@ export class VaultGraph implements HealthFacts {
     if (note) this.noteCount++;
     else this.attachmentCount++;
     this.names.add(file);
-    if (this.pendingFragments) return;
+    if (this.building) return;
     this.updateClash(path);
     (note ? this.orphans : this.unusedAttachments).add(path);
   }
@@ -305,15 +307,21 @@ export class VaultGraph implements HealthFacts {
   }
 
   private attach(link: LinkRecord, source: FileNode): void {
+    if (this.join(link, source)) this.resolveGroup(link.group!);
+    this.linkEffects(link, 1);
+  }
+
+  /** Puts a link in its group, made (not yet resolved) if there is none; true if it was made. */
+  private join(link: LinkRecord, source: FileNode): boolean {
     const key = resolutionKey(link.source, link);
     let group = this.groups.get(key);
+    const made = !group;
     if (!group) {
       // Only a new group copies its strings and the links it gathers share them: 35,000 copies
       // instead of the parser's 150,000 (three per link) at 10,000 notes.
       const ownKey = own(key);
       group = new LinkGroup(ownKey, source, key === link.path ? ownKey : own(link.path), link.syntax);
       this.groups.set(ownKey, group);
-      this.resolveGroup(group);
     }
     const path = link.path === group.path ? group.path : own(link.path);
     link.raw = link.raw === link.path ? path : own(link.raw);
@@ -321,7 +329,7 @@ export class VaultGraph implements HealthFacts {
     link.slot = group.links.length;
     group.links = append(group.links, link);
     link.group = group;
-    this.linkEffects(link, 1);
+    return made;
   }
 
   private detach(link: LinkRecord): void {
@@ -346,8 +354,7 @@ export class VaultGraph implements HealthFacts {
       link.fragmentFound = undefined;
       this.missingFragments.delete(link);
     } else if (link.fragment !== undefined && link.group!.target) {
-      if (this.pendingFragments) this.pendingFragments.push(link);
-      else this.checkFragment(link);
+      this.checkFragment(link);
     }
   }
 
@@ -385,7 +392,7 @@ export class VaultGraph implements HealthFacts {
     const before = file.fromOthers;
     file.fromOthers += delta;
     // Only the moves between none and some change a set; a build fills the sets when it finishes.
-    if ((before !== 0 && file.fromOthers !== 0) || !file.present || this.pendingFragments) return;
+    if ((before !== 0 && file.fromOthers !== 0) || !file.present || this.building) return;
     toggle(file.note ? this.orphans : this.unusedAttachments, file.path, file.fromOthers === 0);
   }
 
