@@ -147,6 +147,8 @@ export class VaultGraph implements HealthFacts {
   private readonly ambiguousGroups = new Set<LinkGroup>();
   /** Between `startBuild` and the end of `finishBuild`. */
   private building = false;
+  /** During a build, the notes in the order `startBuild` got them, so that `addBuiltNote` needs no path lookup. */
+  private buildOrder: FileNode[] = [];
   readonly missingFragments = new Set<LinkRecord>();
   readonly orphans = new Set<string>();
   readonly unusedAttachments = new Set<string>();
@@ -166,22 +168,30 @@ export class VaultGraph implements HealthFacts {
   static startBuild(notes: readonly string[], attachments: readonly string[]): VaultGraph {
     const graph = new VaultGraph();
     graph.building = true;
-    for (const path of notes) graph.addFile(path, { facts: PENDING, links: [] });
+    for (const path of notes) graph.buildOrder.push(graph.addFile(path, { facts: PENDING, links: [] }));
     for (const path of attachments) graph.addFile(path, undefined);
     return graph;
   }
 
-  addBuiltNote(path: string, parsed: ParsedNote): void {
-    const file = this.files.get(path)!;
+  /** The content of the `index`-th note given to `startBuild` (a note that could not be read is removed instead). */
+  addBuiltNote(index: number, parsed: ParsedNote): void {
+    const file = this.buildOrder[index]!;
     for (const link of this.fillNote(file, parsed).links) this.join(link, file);
   }
 
   finishBuild(): void {
+    // linkEffects(link, 1), unrolled: a build leaves the orphan sets for the end.
     for (const group of this.groups.values()) {
       this.resolveGroup(group);
-      for (const link of group.links) this.linkEffects(link, 1);
+      const target = group.target;
+      if (!target) continue;
+      for (const link of group.links) {
+        if (link.source !== target.path) target.fromOthers++;
+        if (link.fragment !== undefined) this.checkFragment(link);
+      }
     }
     this.building = false;
+    this.buildOrder = [];
     for (const file of this.files.values()) {
       if (file.fromOthers === 0) (file.note ? this.orphans : this.unusedAttachments).add(file.path);
     }
@@ -281,15 +291,17 @@ export class VaultGraph implements HealthFacts {
     return names.sort();
   }
 
-  private addFile(path: string, note: NoteEntry | undefined): void {
+  private addFile(path: string, note: NoteEntry | undefined): FileNode {
     const file = new FileNode(path, note);
     this.files.set(path, file);
     if (note) this.noteCount++;
     else this.attachmentCount++;
     this.names.add(file);
-    if (this.building) return;
-    this.updateClash(path);
-    (note ? this.orphans : this.unusedAttachments).add(path);
+    if (!this.building) {
+      this.updateClash(path);
+      (note ? this.orphans : this.unusedAttachments).add(path);
+    }
+    return file;
   }
 
   /** Gives a note its content; its links are not attached yet. */

@@ -166,7 +166,7 @@ export class VaultIndex {
       const path = notePaths[done]!;
       const text = this.readNow(path);
       if (text === undefined) graph.removeFile(path);
-      else graph.addBuiltNote(path, parseNote(text));
+      else graph.addBuiltNote(done, parseNote(text));
     }
     graph.finishBuild();
     this.graph = graph;
