@@ -447,15 +447,24 @@ function* linksOf(groups: Iterable<LinkGroup>): IterableIterator<LinkRecord> {
 }
 
 /**
- * Adds to an array that usually holds one item, such as the groups waiting on a name. The first
- * item makes a literal of exactly one slot; a push onto an empty array makes 17 (V8 grows by half
- * plus 16). Copying short arrays at their exact length on every add made the heap 3 MB smaller
- * (34 instead of 37 MB at 10,000 notes) but was no faster, its allocations eating what GC saved.
+ * Adds to an array that usually stays short, such as a group's links or the groups waiting on a
+ * name. A push grows an array to at least 17 slots (V8 adds half plus 16), and at 10,000 notes
+ * 70,000 such arrays, nearly all holding 1 to 3 items, were 10.7 MB of a 45 MB heap. Up to 8 items
+ * the array is copied at its exact length instead: peak RSS at 100,000 notes 435 -> 418 MB, for
+ * a scan no slower (best of 5 runs 3.76 vs 3.89 s; the copies cost about what GC saves).
  */
 function append<T>(array: T[] | undefined, item: T): T[] {
-  if (!array || array.length === 0) return [item];
-  array.push(item);
-  return array;
+  if (!array) return [item];
+  const length = array.length;
+  if (length >= 8) {
+    array.push(item);
+    return array;
+  }
+  // Not concat(), which took 29 ms here at 10,000 notes: new Array(n) has exactly n slots.
+  const copy = new Array<T>(length + 1);
+  for (let i = 0; i < length; i++) copy[i] = array[i]!;
+  copy[length] = item;
+  return copy;
 }
 
 function toggle<T>(set: Set<T>, value: T, present: boolean): void {
