@@ -130,7 +130,12 @@ export interface HealthFacts {
   clashes(): { name: string; paths: string[] }[];
 }
 
-const PENDING: NoteFacts = { headings: [], blocks: new Set(), frontmatterProblem: undefined, empty: false };
+/**
+ * A note whose content has not come yet, shared by all of them and never changed: during a scan
+ * each note's own would live from the listing until its read, long enough for the GC to copy it
+ * twice for nothing.
+ */
+const PENDING: NoteEntry = { facts: { headings: [], blocks: new Set(), frontmatterProblem: undefined, empty: false }, links: [] };
 
 /**
  * Notes, links and backlinks, with every health fact maintained as files come and go. Each change
@@ -168,7 +173,7 @@ export class VaultGraph implements HealthFacts {
   static startBuild(notes: readonly string[], attachments: readonly string[]): VaultGraph {
     const graph = new VaultGraph();
     graph.building = true;
-    for (const path of notes) graph.buildOrder.push(graph.addFile(path, { facts: PENDING, links: [] }));
+    for (const path of notes) graph.buildOrder.push(graph.addFile(path, PENDING));
     for (const path of attachments) graph.addFile(path, undefined);
     return graph;
   }
@@ -226,10 +231,8 @@ export class VaultGraph implements HealthFacts {
     if (existing) {
       for (const link of existing.links) this.detach(link);
       this.linkCount -= existing.links.length;
-    } else {
-      this.addFile(path, { facts: PENDING, links: [] });
     }
-    const file = this.files.get(path)!;
+    const file = existing ? this.files.get(path)! : this.addFile(path, PENDING);
     for (const link of this.fillNote(file, parsed).links) this.attach(link, file);
     if (!existing) this.reresolve(path);
     this.recheckFragments(path);

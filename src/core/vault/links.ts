@@ -88,7 +88,7 @@ class Scanner {
   private comment: '%%' | '<!--' | undefined;
   private line = 1;
   private lineStart = 0;
-  private readonly cursors = SPECIALS.map(() => -1);
+  private readonly cursors = [-1, -1, -1, -1, -1]; // one per SPECIALS
 
   constructor(private readonly text: string) {}
 
