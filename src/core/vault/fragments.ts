@@ -8,11 +8,17 @@ import { nameKey } from './resolve.js';
  */
 export function headingKey(text: string): string {
   // nameKey: NFC and lower case, without calling normalize() on ASCII.
-  return nameKey(text)
+  const key = nameKey(text);
+  // Most headings and fragments need neither replace: one test instead of two regex passes.
+  if (!REWRITTEN.test(key)) return key.trim();
+  return key
     .replace(/[#|^:%[\]\\]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** What headingKey changes besides the ends: the characters above, whitespace but a single space. */
+const REWRITTEN = /[#|^:%[\]\\]|[^\S ]| {2}/;
 
 function headingSlug(text: string): string {
   return nameKey(text)
@@ -50,13 +56,13 @@ export function hasFragment(note: Targets, fragment: string, syntax: 'wikilink' 
   const { keys } = headings;
   const slugs = syntax === 'markdown' ? (headings.slugs ??= note.headings.map((h) => headingSlug(h.text))) : undefined;
   let from = 0;
-  for (const part of fragment.split('#')) {
+  for (const part of fragment.includes('#') ? fragment.split('#') : [fragment]) {
     const key = headingKey(part);
     if (!key) continue;
-    const slug = part.trim().toLowerCase();
+    const slug = slugs && part.trim().toLowerCase();
     let found = -1;
     for (let i = from; i < keys.length; i++) {
-      if (keys[i] === key || slugs?.[i] === slug) {
+      if (keys[i] === key || (slugs !== undefined && slugs[i] === slug)) {
         found = i;
         break;
       }
