@@ -177,11 +177,19 @@ export function resolveLink<T extends Named, W>(table: NameTable<T, W>, source: 
 /** Paths that posix.normalize would change: a leading '/', '//', '.' or '..' segments. */
 const UNCLEAN = /^\/|\/\/|(^|\/)\.\.?(\/|$)/;
 
-/** Links with equal keys resolve alike while the vault's files stay the same: a cache key for bulk builds. */
+/**
+ * Links with equal keys resolve alike while the vault's files stay the same: a cache key for bulk builds.
+ * The first character tells the three forms apart: NUL for a same-note link, \x01 for a relative one,
+ * anything else for the written path, which gets a \x02 in front if it starts with \0, \x01 or \x02.
+ * (Once the forms were told apart only by where a NUL sat, and a root note's `[x](a/n.md)` and
+ * `a/n.md`'s `[[#h]]` both got "\0a/n.md": one group, which could stay resolved to a deleted file.)
+ * A relative key is injective too: the folder, a vault path, holds no NUL, so the first NUL ends it.
+ */
 export function resolutionKey(source: string, link: LinkTarget): string {
-  if (link.path === '') return `\0${source}`;
-  // No path holds a NUL, so the three forms never collide.
-  return isRelative(link) ? `${dirName(source)}\0${link.path}` : link.path;
+  const path = link.path;
+  if (path === '') return `\0${source}`;
+  if (isRelative(link)) return `\x01${dirName(source)}\0${path}`;
+  return path.charCodeAt(0) > 2 ? path : `\x02${path}`;
 }
 
 function isRelative(link: LinkTarget): boolean {
