@@ -220,7 +220,9 @@ class Scanner {
     while (i > start && isBlockIdChar(text.charCodeAt(i - 1))) i--;
     if (i === idEnd || i === start || text.charCodeAt(i - 1) !== CARET) return;
     if (i - 1 > start && !isBlank(text.charCodeAt(i - 2))) return;
-    this.blocks.add(text.slice(i, idEnd).toLowerCase());
+    // own(): a lower-case slice of 13 or more characters is a view that keeps the whole note alive:
+    // with ids like `^block-with-long-id-1`, the heap after a 10,000-note scan was 46.6 MB, not 34.5.
+    this.blocks.add(own(text.slice(i, idEnd).toLowerCase()));
   }
 
   private scanInline(start: number, end: number): void {
