@@ -13,22 +13,12 @@ import { performance } from 'node:perf_hooks';
 import { buildSync } from 'esbuild';
 import type * as Engine from '../src/core/vault/index.js';
 import { median, printTable } from './table.js';
+import { seededRandom as random } from '../test/support/random.js';
 
 const NOTES_PER_FOLDER = 100;
 const LINKS_PER_NOTE = 5;
 const SAMPLES = 7;
 const EDITS = 200;
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'the vault keeps notes about gardens books meetings code travel recipes ideas and plans for later review'.split(' ');
 const folderOf = (i: number) => `area-${Math.floor(i / NOTES_PER_FOLDER)}`;

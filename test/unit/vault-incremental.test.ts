@@ -4,18 +4,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { VaultIndex } from '../../src/core/vault/index.js';
 import { makeVault, removeVault, writeFiles } from './vault-support.js';
-
-/** mulberry32: a small seeded generator, so that a failing sequence can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../support/random.js';
 
 const FOLDERS = ['', 'a/', 'b/', 'a/c/', 'Templates/'];
 // Case and Unicode-form twins on purpose: they exercise ambiguity and name clashes.

@@ -14,7 +14,7 @@ export interface VaultHealthDependencies {
 export function createVaultHealthOperation(deps: VaultHealthDependencies = {}) {
   return defineOperation({
     name: 'vault.health',
-    title: 'Vault health',
+    title: 'Scan a vault and report its health',
     description:
       'Scans a markdown vault (Obsidian or Foam) with Obsidian link rules and reports broken, ambiguous and heading/block links, ' +
       'orphan notes, unused attachments, empty notes, invalid frontmatter and names differing only by case, with a 0-100 score.',
