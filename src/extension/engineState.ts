@@ -37,7 +37,7 @@ export class EngineState implements vscode.Disposable {
     return report;
   }
 
-  publish(status: EngineStatus): void {
+  private publish(status: EngineStatus): void {
     this.current = status;
     void vscode.commands.executeCommand('setContext', 'berth.engine.reachable', status.reachable);
     void vscode.commands.executeCommand('setContext', 'berth.engine.checked', true);

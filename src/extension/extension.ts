@@ -28,7 +28,6 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     output,
     engine,
-    sessions,
     vaultTree,
     new EngineStatusBarItem(engine),
     vscode.window.registerTreeDataProvider('berth.sessions', sessions),

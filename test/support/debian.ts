@@ -1,4 +1,4 @@
-import { run, succeeds } from './run.js';
+import { run } from './run.js';
 
 let updated = false;
 
@@ -9,11 +9,9 @@ let updated = false;
 export async function ensureDebianPackages(packages: string[], why: string): Promise<void> {
   const missing: string[] = [];
   for (const name of packages) {
-    if (!(await succeeds('dpkg-query', ['-W', '-f=${Status}', name]))) missing.push(name);
-    else {
-      const status = await run('dpkg-query', ['-W', '-f=${Status}', name], { quiet: true });
-      if (!status.includes('install ok installed')) missing.push(name);
-    }
+    // dpkg-query fails for a package it never heard of, and reports removed ones as not installed.
+    const status = await run('dpkg-query', ['-W', '-f=${Status}', name], { quiet: true }).catch(() => '');
+    if (!status.includes('install ok installed')) missing.push(name);
   }
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {

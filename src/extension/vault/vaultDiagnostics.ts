@@ -16,49 +16,31 @@ export class VaultDiagnostics implements vscode.Disposable {
     if (state.kind !== 'ready') return;
     const { report } = state;
     const byFile = new Map<string, vscode.Diagnostic[]>();
-    const add = (source: string, diagnostic: vscode.Diagnostic) => {
-      const list = byFile.get(source) ?? [];
+    const add = (path: string, range: vscode.Range, message: string, severity: vscode.DiagnosticSeverity, code: string) => {
+      const diagnostic = new vscode.Diagnostic(range, message, severity);
+      diagnostic.source = 'Berth';
+      diagnostic.code = code;
+      const list = byFile.get(path) ?? [];
       list.push(diagnostic);
-      byFile.set(source, list);
+      byFile.set(path, list);
     };
-    const range = (line: number, column: number, length: number) =>
-      new vscode.Range(line - 1, column - 1, line - 1, column - 1 + Math.max(1, length));
+    const at = (link: { line: number; column: number; length: number }) =>
+      new vscode.Range(link.line - 1, link.column - 1, link.line - 1, link.column - 1 + Math.max(1, link.length));
+    const { Warning, Information } = vscode.DiagnosticSeverity;
 
     for (const link of report.brokenLinks) {
-      const diagnostic = new vscode.Diagnostic(
-        range(link.line, link.column, link.length),
-        `Broken link: no note or file named "${link.target}"`,
-        vscode.DiagnosticSeverity.Warning,
-      );
-      diagnostic.source = 'Berth';
-      diagnostic.code = BROKEN_LINK;
-      add(link.source, diagnostic);
+      add(link.source, at(link), `Broken link: no note or file named "${link.target}"`, Warning, BROKEN_LINK);
     }
     for (const link of report.ambiguousLinks) {
-      const diagnostic = new vscode.Diagnostic(
-        range(link.line, link.column, link.length),
-        `Ambiguous link: "${link.target}" could mean ${link.candidates.join(' or ')}; write the folder too`,
-        vscode.DiagnosticSeverity.Information,
-      );
-      diagnostic.source = 'Berth';
-      diagnostic.code = 'ambiguous-link';
-      add(link.source, diagnostic);
+      const message = `Ambiguous link: "${link.target}" could mean ${link.candidates.join(' or ')}; write the folder too`;
+      add(link.source, at(link), message, Information, 'ambiguous-link');
     }
     for (const link of report.missingFragments) {
-      const diagnostic = new vscode.Diagnostic(
-        range(link.line, link.column, link.length),
-        `${link.note} has no heading or block "${link.fragment}"`,
-        vscode.DiagnosticSeverity.Warning,
-      );
-      diagnostic.source = 'Berth';
-      diagnostic.code = 'missing-fragment';
-      add(link.source, diagnostic);
+      add(link.source, at(link), `${link.note} has no heading or block "${link.fragment}"`, Warning, 'missing-fragment');
     }
     for (const issue of report.invalidFrontmatter) {
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(issue.line - 1, 0, issue.line - 1, 1000), `Invalid frontmatter: ${issue.message}`, vscode.DiagnosticSeverity.Warning);
-      diagnostic.source = 'Berth';
-      diagnostic.code = 'invalid-frontmatter';
-      add(issue.path, diagnostic);
+      const line = new vscode.Range(issue.line - 1, 0, issue.line - 1, Number.MAX_SAFE_INTEGER);
+      add(issue.path, line, `Invalid frontmatter: ${issue.message}`, Warning, 'invalid-frontmatter');
     }
     this.collection.clear();
     for (const [source, diagnostics] of byFile) {

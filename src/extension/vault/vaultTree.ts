@@ -32,7 +32,7 @@ type Node =
   | { kind: 'message'; label: string; icon: string };
 
 /** Turns a report into the view's groups; a group appears only when it has something to show. */
-export function groupsOf(report: VaultReport): Group[] {
+function groupsOf(report: VaultReport): Group[] {
   const at = (path: string, line: number, column?: number, length?: number): Location => ({ path, line, column, length });
   const groups: Group[] = [
     {
