@@ -184,10 +184,17 @@ export class ProcessProvider implements ExecutionProvider {
     if (!alive(record) || this.exitCode(id) !== undefined) throw new BerthError(`Session ${id} is not running.`, undefined, 'SESSION_NOT_RUNNING');
     const [file, ...args] = command;
     if (!file) throw new BerthError('No command was given.', 'Pass it after --.', 'COMMAND_MISSING');
-    const child = spawn(file, args, { cwd: record.workspace, stdio: ['pipe', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
-    child.stdout.on('data', (chunk: Buffer) => options.stdout?.(chunk));
-    child.stderr.on('data', (chunk: Buffer) => options.stderr?.(chunk));
-    child.stdin.end(options.stdin ?? '');
+    const stdin: 'ignore' | 'pipe' = options.stdin === undefined ? 'ignore' : 'pipe';
+    const child = spawn(file, args, { cwd: record.workspace, stdio: [stdin, 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
+    child.stdout!.on('data', (chunk: Buffer) => options.stdout?.(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => options.stderr?.(chunk));
+    if (child.stdin) {
+      // A command may exit without reading its input; that is its business, not a failed exec.
+      child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') child.emit('error', error);
+      });
+      child.stdin.end(options.stdin);
+    }
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
     try {
       return await new Promise((resolve, reject) => {
