@@ -1,4 +1,3 @@
-import type { ParsedNote } from './links.js';
 import { nameKey } from './resolve.js';
 
 /**
@@ -27,34 +26,29 @@ function headingSlug(text: string): string {
     .replace(/\s/g, '-');
 }
 
-interface HeadingKeys {
-  keys: string[];
+/**
+ * A note's headings and block ids as the index keeps them: one string each, a line per item (they
+ * never hold a line break), since arrays of strings were three objects and more per note to copy
+ * for the GC. The keys links are compared by are made by `hasFragment` on first use.
+ */
+export interface FragmentTargets {
+  /** The headings' texts, one per line. */
+  readonly headings: string;
+  /** The block ids, lower-cased, one per line. */
+  readonly blocks: string;
+  headingKeys: string[] | undefined;
   /** Made on the first markdown link that needs them: most links are wikilinks. */
-  slugs: string[] | undefined;
-}
-
-type Targets = Pick<ParsedNote, 'headings' | 'blocks'>;
-
-const cache = new WeakMap<Targets, HeadingKeys>();
-
-function keysOf(note: Targets): HeadingKeys {
-  let keys = cache.get(note);
-  if (!keys) {
-    keys = { keys: note.headings.map((h) => headingKey(h.text)), slugs: undefined };
-    cache.set(note, keys);
-  }
-  return keys;
+  headingSlugs: string[] | undefined;
 }
 
 /**
  * Whether `fragment` names a block (`^id`) or a heading path (`a#b`: heading b after heading a)
  * of the note.
  */
-export function hasFragment(note: Targets, fragment: string, syntax: 'wikilink' | 'markdown'): boolean {
-  if (fragment.startsWith('^')) return note.blocks.has(fragment.slice(1).trim().toLowerCase());
-  const headings = keysOf(note);
-  const { keys } = headings;
-  const slugs = syntax === 'markdown' ? (headings.slugs ??= note.headings.map((h) => headingSlug(h.text))) : undefined;
+export function hasFragment(note: FragmentTargets, fragment: string, syntax: 'wikilink' | 'markdown'): boolean {
+  if (fragment.startsWith('^')) return lines(note.blocks).includes(fragment.slice(1).trim().toLowerCase());
+  const keys = (note.headingKeys ??= lines(note.headings).map(headingKey));
+  const slugs = syntax === 'markdown' ? (note.headingSlugs ??= lines(note.headings).map(headingSlug)) : undefined;
   let from = 0;
   for (const part of fragment.includes('#') ? fragment.split('#') : [fragment]) {
     const key = headingKey(part);
@@ -71,4 +65,13 @@ export function hasFragment(note: Targets, fragment: string, syntax: 'wikilink' 
     from = found + 1;
   }
   return true;
+}
+
+/** Items kept one per line, as `FragmentTargets` keeps them. */
+export function joinLines(items: readonly string[]): string {
+  return items.length === 1 ? items[0]! : items.join('\n');
+}
+
+export function lines(joined: string): string[] {
+  return joined === '' ? [] : joined.split('\n');
 }

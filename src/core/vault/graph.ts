@@ -1,6 +1,7 @@
-import { hasFragment } from './fragments.js';
+import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments.js';
+import type { FrontmatterProblem } from './frontmatter.js';
 import { own, type ParsedLink, type ParsedNote } from './links.js';
-import { baseName, dependencyKey, nameKey, NameTable, resolutionKey, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
+import { baseName, dependencyKey, groupKey, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
 
@@ -17,17 +18,39 @@ export interface IndexedLink extends ParsedLink {
   readonly fragmentFound: boolean | undefined;
 }
 
-/** What a note offers besides its links; kept instead of the parse so that its link objects can go. */
-type NoteFacts = Omit<ParsedNote, 'links'>;
+/** Slots per link in `NoteEntry.links`. */
+const SLOTS = 4;
 
-interface NoteEntry {
-  facts: NoteFacts;
-  links: LinkRecord[];
+/**
+ * A note's content as the index keeps it. Its links are no objects of their own, but four slots of
+ * one array: the group (which holds what the link points at and whether that exists), line,
+ * column, and length × 2 plus 1 for an embed. At 10,000 notes, 50,000 link objects and the arrays
+ * around them were most of what the GC copied during a scan.
+ */
+class NoteEntry implements FragmentTargets {
+  headingKeys: string[] | undefined = undefined;
+  headingSlugs: string[] | undefined = undefined;
+
+  constructor(
+    readonly links: (LinkGroup | number)[],
+    readonly headings: string,
+    readonly blocks: string,
+    readonly frontmatterProblem: FrontmatterProblem | undefined,
+    readonly empty: boolean,
+  ) {}
+
+  get linkCount(): number {
+    return this.links.length / SLOTS;
+  }
+
+  group(i: number): LinkGroup {
+    return this.links[i * SLOTS] as LinkGroup;
+  }
 }
 
 /** A file of the vault, with what points at it. */
 class FileNode implements Named {
-  /** Resolved links into this file from other notes. */
+  /** Link groups with links from other notes resolved to this file, counted once per (group, note). */
   fromOthers = 0;
   /** Cleared when the file leaves the vault, while groups may still point at it. */
   present = true;
@@ -41,75 +64,36 @@ class FileNode implements Named {
 }
 
 /**
- * The links that must resolve alike because they share a resolution key (see `resolutionKey`): the
- * same written path, and for relative links the same folder. A vault writes the same targets again
- * and again, so resolving, filing dependencies and backlinks per group rather than per link does
- * a fraction of the work, and a file's arrival re-resolves each group once.
+ * The links that must resolve alike because they share a key (see `groupKey`): the same
+ * destination as written, and for relative links the same folder. A vault writes the same targets
+ * again and again, so resolving, checking the heading and filing backlinks per group rather than
+ * per link does a fraction of the work, and a file's arrival re-resolves each group once.
  */
 class LinkGroup implements LinkTarget {
-  /** Each link knows its slot, so that removing one is a swap with the last. */
-  links: LinkRecord[] = [];
+  /** The notes with links in this group, each once. */
+  sources: FileNode[] = [];
   status: LinkStatus = 'broken';
   target: FileNode | undefined = undefined;
   candidates: string[] | undefined = undefined;
+  /** See IndexedLink. */
+  fragmentFound: boolean | undefined = undefined;
   /** The entries of the names looked up (see `dependencyKey`). */
   deps: NameEntry<FileNode, LinkGroup>[] = [];
 
   constructor(
     readonly key: string,
-    // Any member resolves like every other, so the first one's note, path and syntax stand for the group.
-    readonly source: FileNode,
+    // Any member resolves like every other, so the first one's note stands for the group.
+    readonly origin: FileNode,
+    readonly raw: string,
     readonly path: string,
+    readonly fragment: string | undefined,
     readonly syntax: LinkTarget['syntax'],
   ) {}
-}
 
-/**
- * Holds a parsed link's fields itself, so that the index hands out flat objects. Its strings are
- * its own (see `own`): the parser's are views into the note's text, which must not stay alive.
- */
-class LinkRecord implements IndexedLink {
-  raw: string;
-  path: string;
-  readonly fragment: string | undefined;
-  readonly syntax: ParsedLink['syntax'];
-  readonly embed: boolean;
-  readonly line: number;
-  readonly column: number;
-  readonly length: number;
-  group: LinkGroup | undefined = undefined;
-  slot = -1;
-  fragmentFound: boolean | undefined = undefined;
-
-  constructor(
-    readonly source: string,
-    link: ParsedLink,
-  ) {
-    this.raw = link.raw;
-    this.path = link.path;
-    this.fragment = link.fragment && own(link.fragment);
-    this.syntax = link.syntax;
-    this.embed = link.embed;
-    this.line = link.line;
-    this.column = link.column;
-    this.length = link.length;
-  }
-
-  get status(): LinkStatus {
-    return this.group?.status ?? 'broken';
-  }
-
-  get target(): string | undefined {
-    return this.group?.target?.path;
-  }
-
-  get candidates(): readonly string[] | undefined {
-    return this.group?.candidates;
-  }
-
-  /** Whether this link gives its target a link from another note. */
-  get countsForTarget(): boolean {
-    return this.group?.target !== undefined && this.group.target.path !== this.source;
+  /** The links of other notes than its target in it, counted once per note (see FileNode.fromOthers). */
+  get fromOthers(): number {
+    const { target, sources } = this;
+    return target && sources.includes(target) ? sources.length - 1 : sources.length;
   }
 }
 
@@ -120,28 +104,30 @@ export interface HealthFacts {
   readonly linkCount: number;
   readonly broken: Iterable<IndexedLink>;
   readonly ambiguous: Iterable<IndexedLink>;
-  readonly missingFragments: ReadonlySet<IndexedLink>;
+  readonly missingFragments: Iterable<IndexedLink>;
   readonly orphans: ReadonlySet<string>;
   readonly unusedAttachments: ReadonlySet<string>;
   readonly emptyNotes: ReadonlySet<string>;
-  frontmatterProblem(path: string): ParsedNote['frontmatterProblem'];
+  frontmatterProblem(path: string): FrontmatterProblem | undefined;
   readonly withFrontmatterProblems: ReadonlySet<string>;
   /** Files sharing a name key, spelled differently (`Note.md`, `note.md`, NFC vs NFD). */
   clashes(): { name: string; paths: string[] }[];
 }
+
+const NONE: readonly never[] = [];
 
 /**
  * A note whose content has not come yet, shared by all of them and never changed: during a scan
  * each note's own would live from the listing until its read, long enough for the GC to copy it
  * twice for nothing.
  */
-const PENDING: NoteEntry = { facts: { headings: [], blocks: new Set(), frontmatterProblem: undefined, empty: false }, links: [] };
+const PENDING = new NoteEntry([], '', '', undefined, false);
 
 /**
  * Notes, links and backlinks, with every health fact maintained as files come and go. Each change
  * touches only what it can affect: the changed note's own links, the link groups that looked up its
  * file name (found through the name table's waiting lists, never by scanning the vault), and the
- * links into it whose heading or block may have appeared or vanished. No I/O here; VaultIndex feeds it.
+ * groups into it whose heading or block may have appeared or vanished. No I/O here; VaultIndex feeds it.
  */
 export class VaultGraph implements HealthFacts {
   private readonly names = new NameTable<FileNode, LinkGroup>();
@@ -150,11 +136,11 @@ export class VaultGraph implements HealthFacts {
   private readonly clashKeys = new Set<string>();
   private readonly brokenGroups = new Set<LinkGroup>();
   private readonly ambiguousGroups = new Set<LinkGroup>();
+  private readonly missingFragmentGroups = new Set<LinkGroup>();
   /** Between `startBuild` and the end of `finishBuild`. */
   private building = false;
   /** During a build, the notes in the order `startBuild` got them, so that `addBuiltNote` needs no path lookup. */
   private buildOrder: FileNode[] = [];
-  readonly missingFragments = new Set<LinkRecord>();
   readonly orphans = new Set<string>();
   readonly unusedAttachments = new Set<string>();
   readonly emptyNotes = new Set<string>();
@@ -180,20 +166,13 @@ export class VaultGraph implements HealthFacts {
 
   /** The content of the `index`-th note given to `startBuild` (a note that could not be read is removed instead). */
   addBuiltNote(index: number, parsed: ParsedNote): void {
-    const file = this.buildOrder[index]!;
-    for (const link of this.fillNote(file, parsed).links) this.join(link, file);
+    this.fillNote(this.buildOrder[index]!, parsed);
   }
 
   finishBuild(): void {
-    // linkEffects(link, 1), unrolled: a build leaves the orphan sets for the end.
     for (const group of this.groups.values()) {
       this.resolveGroup(group);
-      const target = group.target;
-      if (!target) continue;
-      for (const link of group.links) {
-        if (link.source !== target.path) target.fromOthers++;
-        if (link.fragment !== undefined) this.checkFragment(link);
-      }
+      this.groupEffects(group, 1);
     }
     this.building = false;
     this.buildOrder = [];
@@ -211,14 +190,21 @@ export class VaultGraph implements HealthFacts {
     return linksOf(this.ambiguousGroups);
   }
 
+  get missingFragments(): Iterable<IndexedLink> {
+    return linksOf(this.missingFragmentGroups);
+  }
+
   has(path: string): boolean {
     return this.files.has(path);
   }
 
   /** A note as parsed, for moving it without reading it again. */
   parsed(path: string): ParsedNote | undefined {
-    const entry = this.files.get(path)?.note;
-    return entry && { ...entry.facts, links: entry.links };
+    const file = this.files.get(path);
+    const note = file?.note;
+    if (!note) return undefined;
+    const links: ParsedLink[] = linksIn(file);
+    return { links, headings: lines(note.headings), blocks: lines(note.blocks), frontmatterProblem: note.frontmatterProblem, empty: note.empty };
   }
 
   paths(): IterableIterator<string> {
@@ -227,15 +213,12 @@ export class VaultGraph implements HealthFacts {
 
   /** Adds or replaces a note. */
   setNote(path: string, parsed: ParsedNote): void {
-    const existing = this.files.get(path)?.note;
-    if (existing) {
-      for (const link of existing.links) this.detach(link);
-      this.linkCount -= existing.links.length;
-    }
-    const file = existing ? this.files.get(path)! : this.addFile(path, PENDING);
-    for (const link of this.fillNote(file, parsed).links) this.attach(link, file);
+    const existing = this.files.get(path);
+    if (existing?.note) this.detachNote(existing);
+    const file = existing ?? this.addFile(path, PENDING);
+    this.fillNote(file, parsed);
     if (!existing) this.reresolve(path);
-    this.recheckFragments(path);
+    this.recheckFragments(file);
   }
 
   addAttachment(path: string): void {
@@ -257,23 +240,21 @@ export class VaultGraph implements HealthFacts {
     this.withFrontmatterProblems.delete(path);
     this.names.delete(path);
     this.updateClash(path);
-    if (file.note) {
-      for (const link of file.note.links) this.detach(link);
-      this.linkCount -= file.note.links.length;
-    }
+    if (file.note) this.detachNote(file);
     this.reresolve(path);
   }
 
   linksFrom(path: string): readonly IndexedLink[] {
-    return this.files.get(path)?.note?.links ?? [];
+    const file = this.files.get(path);
+    return file?.note ? linksIn(file) : [];
   }
 
   linksTo(path: string): IndexedLink[] {
     return [...linksOf(this.files.get(path)?.incoming ?? [])];
   }
 
-  frontmatterProblem(path: string): ParsedNote['frontmatterProblem'] {
-    return this.files.get(path)?.note?.facts.frontmatterProblem;
+  frontmatterProblem(path: string): FrontmatterProblem | undefined {
+    return this.files.get(path)?.note?.frontmatterProblem;
   }
 
   clashes(): { name: string; paths: string[] }[] {
@@ -307,75 +288,92 @@ export class VaultGraph implements HealthFacts {
     return file;
   }
 
-  /** Gives a note its content; its links are not attached yet. */
-  private fillNote(file: FileNode, parsed: ParsedNote): NoteEntry {
+  /** Gives a note its content and files its links in their groups; outside a build they take effect too. */
+  private fillNote(file: FileNode, parsed: ParsedNote): void {
     const { path } = file;
-    // The parser pushed its headings (17 slots, see `append`); the kept copy has its exact length.
-    const headings = parsed.headings.slice();
-    const facts = { headings, blocks: parsed.blocks, frontmatterProblem: parsed.frontmatterProblem, empty: parsed.empty };
-    const entry: NoteEntry = { facts, links: parsed.links.map((link) => new LinkRecord(path, link)) };
-    file.note = entry;
-    this.linkCount += entry.links.length;
+    const { links } = parsed;
+    // new Array(n) has exactly n slots; a push grows an array to 17 (see `append`).
+    const slots = new Array<LinkGroup | number>(links.length * SLOTS);
+    // In place before its links join: a link to its own heading is checked against it.
+    file.note = new NoteEntry(slots, joinLines(parsed.headings), joinLines(parsed.blocks), parsed.frontmatterProblem, parsed.empty);
+    for (let i = 0, at = 0; i < links.length; i++, at += SLOTS) {
+      const link = links[i]!;
+      slots[at] = this.join(link, file);
+      slots[at + 1] = link.line;
+      slots[at + 2] = link.column;
+      slots[at + 3] = link.length * 2 + (link.embed ? 1 : 0);
+    }
+    this.linkCount += links.length;
     toggle(this.emptyNotes, path, parsed.empty);
     toggle(this.withFrontmatterProblems, path, parsed.frontmatterProblem !== undefined);
-    return entry;
   }
 
-  private attach(link: LinkRecord, source: FileNode): void {
-    if (this.join(link, source)) this.resolveGroup(link.group!);
-    this.linkEffects(link, 1);
-  }
-
-  /** Puts a link in its group, made (not yet resolved) if there is none; true if it was made. */
-  private join(link: LinkRecord, source: FileNode): boolean {
-    const key = resolutionKey(link.source, link);
+  /**
+   * Puts a link's note in the link's group, made if there is none (and resolved, outside a build).
+   * A note's links join one after another, so a note already in the group is its last source.
+   */
+  private join(link: ParsedLink, file: FileNode): LinkGroup {
+    const key = groupKey(file.path, link);
     let group = this.groups.get(key);
-    const made = !group;
     if (!group) {
-      // A new group copies its strings and the links it gathers share them: at 10,000 notes,
-      // 67,000 calls to own() instead of the parser's 125,000 (one per string of every link).
+      // Its strings are copies (see `own`): the parser's are views into the note's text.
       const ownKey = own(key);
-      group = new LinkGroup(ownKey, source, key === link.path ? ownKey : own(link.path), link.syntax);
+      const raw = key === link.raw ? ownKey : own(link.raw);
+      const path = link.path === link.raw ? raw : own(link.path);
+      group = new LinkGroup(ownKey, file, raw, path, link.fragment && own(link.fragment), link.syntax);
       this.groups.set(ownKey, group);
+      group.sources = [file];
+      if (!this.building) {
+        this.resolveGroup(group);
+        this.groupEffects(group, 1);
+      }
+      return group;
     }
-    const path = link.path === group.path ? group.path : own(link.path);
-    link.raw = link.raw === link.path ? path : own(link.raw);
-    link.path = path;
-    link.slot = group.links.length;
-    group.links = append(group.links, link);
-    link.group = group;
-    return made;
+    const { sources } = group;
+    if (sources[sources.length - 1] === file) return group;
+    group.sources = append(sources, file);
+    if (!this.building && group.target && group.target !== file) this.bump(group.target, 1);
+    return group;
   }
 
-  private detach(link: LinkRecord): void {
-    const group = link.group!;
-    this.linkEffects(link, -1);
-    const last = group.links.pop()!;
-    if (last !== link) {
-      group.links[link.slot] = last;
-      last.slot = link.slot;
+  /** Takes a note's links out of their groups, dropping the groups left empty. */
+  private detachNote(file: FileNode): void {
+    const note = file.note!;
+    this.linkCount -= note.linkCount;
+    for (let i = 0; i < note.linkCount; i++) {
+      const group = note.group(i);
+      const { sources } = group;
+      const at = sources.indexOf(file);
+      // A group the note has several links in was left at the first of them.
+      if (at === -1) continue;
+      if (sources.length === 1) {
+        this.groupEffects(group, -1);
+        this.unresolveGroup(group);
+        this.groups.delete(group.key);
+      } else if (group.target && group.target !== file) this.bump(group.target, -1);
+      sources[at] = sources[sources.length - 1]!;
+      sources.pop();
     }
-    link.group = undefined;
-    if (group.links.length === 0) {
-      this.unresolveGroup(group);
-      this.groups.delete(group.key);
-    }
+    file.note = PENDING;
   }
 
-  /** What one link adds to (or, with -1, takes from) its target: a backlink and a checked fragment. */
-  private linkEffects(link: LinkRecord, direction: 1 | -1): void {
-    if (link.countsForTarget) this.bump(link.group!.target!, direction);
+  /** What a resolved group gives (or, with -1, takes from) its target: backlinks and a checked fragment. */
+  private groupEffects(group: LinkGroup, direction: 1 | -1): void {
+    const { target } = group;
     if (direction === -1) {
-      link.fragmentFound = undefined;
-      this.missingFragments.delete(link);
-    } else if (link.fragment !== undefined && link.group!.target) {
-      this.checkFragment(link);
+      group.fragmentFound = undefined;
+      this.missingFragmentGroups.delete(group);
+    } else if (target && group.fragment !== undefined) {
+      this.checkFragment(group);
     }
+    if (!target) return;
+    const count = group.fromOthers;
+    if (count > 0) this.bump(target, direction * count);
   }
 
   private resolveGroup(group: LinkGroup): void {
     const deps: NameEntry<FileNode, LinkGroup>[] = [];
-    const resolution = resolveLink(this.names, group.source, group, deps);
+    const resolution = resolveLink(this.names, group.origin, group, deps);
     group.deps = deps.slice(); // at its exact length (see `append`)
     for (const entry of deps) entry.waiting = append(entry.waiting, group);
     group.status = resolution.status;
@@ -416,23 +414,21 @@ export class VaultGraph implements HealthFacts {
     const groups = this.names.get(dependencyKey(nameKey(baseName(path))))?.waiting;
     if (!groups) return;
     for (const group of groups.slice()) {
-      for (const link of group.links) this.linkEffects(link, -1);
+      this.groupEffects(group, -1);
       this.unresolveGroup(group);
       this.resolveGroup(group);
-      for (const link of group.links) this.linkEffects(link, 1);
+      this.groupEffects(group, 1);
     }
   }
 
-  private recheckFragments(path: string): void {
-    for (const group of this.files.get(path)?.incoming ?? []) {
-      for (const link of group.links) if (link.fragment !== undefined) this.checkFragment(link);
-    }
+  private recheckFragments(file: FileNode): void {
+    for (const group of file.incoming ?? NONE) if (group.fragment !== undefined) this.checkFragment(group);
   }
 
-  private checkFragment(link: LinkRecord): void {
-    const note = link.group?.target?.note;
-    link.fragmentFound = note && hasFragment(note.facts, link.fragment!, link.syntax);
-    toggle(this.missingFragments, link, link.fragmentFound === false);
+  private checkFragment(group: LinkGroup): void {
+    const note = group.target?.note;
+    group.fragmentFound = note && hasFragment(note, group.fragment!, group.syntax);
+    toggle(this.missingFragmentGroups, group, group.fragmentFound === false);
   }
 
   private updateClash(path: string): void {
@@ -445,12 +441,45 @@ export class VaultGraph implements HealthFacts {
   }
 }
 
-function* linksOf(groups: Iterable<LinkGroup>): IterableIterator<LinkRecord> {
-  for (const group of groups) yield* group.links;
+/** The `i`-th link of a note, as a snapshot of what the index knows of it now. */
+function linkAt(file: FileNode, i: number): IndexedLink {
+  const { links } = file.note!;
+  const at = i * SLOTS;
+  const group = links[at] as LinkGroup;
+  const length = links[at + 3] as number;
+  return {
+    source: file.path,
+    raw: group.raw,
+    path: group.path,
+    fragment: group.fragment,
+    syntax: group.syntax,
+    embed: (length & 1) === 1,
+    line: links[at + 1] as number,
+    column: links[at + 2] as number,
+    length: length >> 1,
+    status: group.status,
+    target: group.target?.path,
+    candidates: group.candidates,
+    fragmentFound: group.fragmentFound,
+  };
+}
+
+function linksIn(file: FileNode): IndexedLink[] {
+  return Array.from({ length: file.note!.linkCount }, (_, i) => linkAt(file, i));
+}
+
+/** Every link of the groups, found in the notes the groups list (each note once per group). */
+function* linksOf(groups: Iterable<LinkGroup>): IterableIterator<IndexedLink> {
+  for (const group of groups) {
+    for (const file of group.sources) {
+      const note = file.note!;
+      for (let i = 0; i < note.linkCount; i++) if (note.group(i) === group) yield linkAt(file, i);
+    }
+  }
 }
 
 /**
- * Adds to an array that usually stays short, such as a group's links or the groups waiting on a
+ * Adds to an array that usually stays short, such as a group's sources or the groups waiting on a
  * name. A push grows an array to at least 17 slots (V8 adds half plus 16), and at 10,000 notes
  * 70,000 such arrays, nearly all holding 1 to 3 items, were 10.7 MB of a 45 MB heap. Up to 8 items
  * the array is copied at its exact length instead: peak RSS at 100,000 notes 435 -> 418 MB, for

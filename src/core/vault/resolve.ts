@@ -94,14 +94,9 @@ export class NameTable<T extends Named, W> {
     if (!entry.atPath && !entry.atPathMd && !entry.named && !entry.namedMd && !entry.waiting) this.entries.delete(entry.key);
   }
 
-  /** The files whose path key is `key`, or `key` + `.md` when `md`. */
-  atPath(key: string, md = false): readonly T[] | undefined {
-    return md ? this.entries.get(key)?.atPathMd : this.find(key, 'atPath', 'atPathMd');
-  }
-
-  /** The files whose name key is `key`, or `key` + `.md` when `md`. */
-  withName(key: string, md = false): readonly T[] | undefined {
-    return md ? this.entries.get(key)?.namedMd : this.find(key, 'named', 'namedMd');
+  /** The files whose name key is `key`. */
+  withName(key: string): readonly T[] | undefined {
+    return this.find(key, 'named', 'namedMd');
   }
 
   /** The name keys that more than one file has. */
@@ -178,18 +173,21 @@ export function resolveLink<T extends Named, W>(table: NameTable<T, W>, source: 
 const UNCLEAN = /^\/|\/\/|(^|\/)\.\.?(\/|$)/;
 
 /**
- * Links with equal keys resolve alike while the vault's files stay the same: a cache key for bulk builds.
- * The first character tells the three forms apart: NUL for a same-note link, \x01 for a relative one,
- * anything else for the written path, which gets a \x02 in front if it starts with \0, \x01 or \x02.
+ * The key of a link group: links with equal keys have the same path, fragment and syntax, and
+ * resolve alike while the vault's files stay the same. It is the destination as written (`raw`),
+ * from which path and fragment follow, told apart by its first character: NUL for a same-note link
+ * (with the note), \x01 for a relative one (with its folder), \x03 for a markdown link from the
+ * root, and for a wikilink the destination itself, with a \x02 in front if it starts with \0-\x03.
+ * Paths hold no NUL, so the first NUL after a folder or note ends it.
  * (Once the forms were told apart only by where a NUL sat, and a root note's `[x](a/n.md)` and
  * `a/n.md`'s `[[#h]]` both got "\0a/n.md": one group, which could stay resolved to a deleted file.)
- * A relative key is injective too: the folder, a vault path, holds no NUL, so the first NUL ends it.
  */
-export function resolutionKey(source: string, link: LinkTarget): string {
-  const path = link.path;
-  if (path === '') return `\0${source}`;
-  if (isRelative(link)) return `\x01${dirName(source)}\0${path}`;
-  return path.charCodeAt(0) > 2 ? path : `\x02${path}`;
+export function groupKey(source: string, link: LinkTarget & { raw: string }): string {
+  const kind = link.syntax === 'wikilink' ? 'w' : 'm';
+  if (link.path === '') return `\0${kind}${source}\0${link.raw}`;
+  if (isRelative(link)) return `\x01${kind}${dirName(source)}\0${link.raw}`;
+  if (kind === 'm') return `\x03${link.raw}`;
+  return link.raw.charCodeAt(0) > 3 ? link.raw : `\x02${link.raw}`;
 }
 
 function isRelative(link: LinkTarget): boolean {
@@ -200,10 +198,21 @@ function isPath(path: string): boolean {
   return path !== '.' && !path.startsWith('../');
 }
 
-// The same key string is passed to every lookup of one link, so that it is hashed once (see NameEntry).
+/** The files whose path key is `key`, then `key` + `.md`. A root path's entries are its name's. */
 function lookupPath<T extends Named, W>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): Resolution<T> | undefined {
-  addDeps(table, key, deps);
-  return answer(table.atPath(key)) ?? answer(table.atPath(key, true));
+  const slash = key.lastIndexOf('/');
+  const name = slash === -1 ? key : key.slice(slash + 1);
+  const named = addDep(table, dependencyKey(name), deps);
+  if (!key.endsWith('.md')) {
+    const entry = slash === -1 ? named : table.get(key);
+    return answer(entry?.atPath) ?? answer(entry?.atPathMd);
+  }
+  const entry = slash === -1 ? named : table.get(key.slice(0, -3));
+  // `[[x.md]]` also looks for `x.md.md`: waiting on that name only once the first lookup failed
+  // spares an entry per markdown link's target (a change to the first answer re-resolves anyway).
+  if (entry?.atPathMd) return answer(entry.atPathMd);
+  const files = addDep(table, name, deps);
+  return answer((slash === -1 ? files : table.get(key))?.atPathMd);
 }
 
 function lookupName<T extends Named, W>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): Resolution<T> {
@@ -211,12 +220,14 @@ function lookupName<T extends Named, W>(table: NameTable<T, W>, key: string, dep
   // slice() of the whole string is the string itself, hash and all.
   const name = key.slice(slash + 1);
   if (!name || name === '.' || name === '..') return { status: 'broken' };
-  addDeps(table, key, deps);
   // `[[folder/name]]` that is not a path from the root still matches a file whose path ends with it.
   const suffix = slash === -1 ? undefined : `/${key}`;
+  const stem = dependencyKey(name);
+  const entry = addDep(table, stem, deps);
+  if (stem === name) return answer(withSuffix(entry.named, suffix)) ?? answer(withSuffix(entry.namedMd, suffix && `${suffix}.md`)) ?? { status: 'broken' };
   return (
-    answer(withSuffix(table.withName(name), suffix)) ??
-    answer(withSuffix(table.withName(name, true), suffix && `${suffix}.md`)) ?? { status: 'broken' }
+    answer(withSuffix(entry.namedMd, suffix)) ??
+    answer(withSuffix(addDep(table, name, deps).namedMd, suffix && `${suffix}.md`)) ?? { status: 'broken' }
   );
 }
 
@@ -225,17 +236,11 @@ function withSuffix<T extends Named>(files: readonly T[] | undefined, suffix: st
   return files.filter((file) => nameKey(file.path).endsWith(suffix));
 }
 
-function addDeps<T extends Named, W>(table: NameTable<T, W>, pathKey: string, deps: NameEntry<T, W>[]): void {
-  const key = pathKey.slice(pathKey.lastIndexOf('/') + 1);
-  const dep = dependencyKey(key);
-  addDep(table, dep, deps);
-  // `[[x.md]]` also looks for a file named `x.md.md`, whose dependency key is `x.md`.
-  if (dep !== key) addDep(table, key, deps);
-}
-
-function addDep<T extends Named, W>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): void {
+/** The entry files named `key` (without `.md`, see `dependencyKey`) go in; a file arriving there re-resolves the link. */
+function addDep<T extends Named, W>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): NameEntry<T, W> {
   const entry = table.entry(key);
   if (!deps.includes(entry)) deps.push(entry);
+  return entry;
 }
 
 function answer<T extends Named>(files: readonly T[] | undefined): Resolution<T> | undefined {
