@@ -1,3 +1,4 @@
+import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js';
 import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
 import { own, type ParsedLink, type ParsedNote } from './links.js';
@@ -54,8 +55,8 @@ class FileNode implements Named {
   fromOthers = 0;
   /** Cleared when the file leaves the vault, while groups may still point at it. */
   present = true;
-  /** The link groups resolved to this file, in the order they came; made on the first. */
-  incoming: LinkGroup[] | undefined = undefined;
+  /** The link groups resolved to this file, in the order they came. */
+  incoming: Few<LinkGroup> = undefined;
 
   constructor(
     readonly path: string,
@@ -71,14 +72,14 @@ class FileNode implements Named {
  */
 class LinkGroup implements LinkTarget {
   /** The notes with links in this group, each once. */
-  sources: FileNode[] = [];
+  sources: Few<FileNode> = undefined;
   status: LinkStatus = 'broken';
   target: FileNode | undefined = undefined;
   candidates: string[] | undefined = undefined;
   /** See IndexedLink. */
   fragmentFound: boolean | undefined = undefined;
   /** The entries of the names looked up (see `dependencyKey`). */
-  deps: NameEntry<FileNode, LinkGroup>[] = [];
+  deps: Few<NameEntry<FileNode, LinkGroup>> = undefined;
 
   constructor(
     readonly key: string,
@@ -93,7 +94,7 @@ class LinkGroup implements LinkTarget {
   /** The links of other notes than its target in it, counted once per note (see FileNode.fromOthers). */
   get fromOthers(): number {
     const { target, sources } = this;
-    return target && sources.includes(target) ? sources.length - 1 : sources.length;
+    return fewSize(sources) - (target && fewHas(sources, target) ? 1 : 0);
   }
 }
 
@@ -113,8 +114,6 @@ export interface HealthFacts {
   /** Files sharing a name key, spelled differently (`Note.md`, `note.md`, NFC vs NFD). */
   clashes(): { name: string; paths: string[] }[];
 }
-
-const NONE: readonly never[] = [];
 
 /**
  * A note whose content has not come yet, shared by all of them and never changed: during a scan
@@ -238,7 +237,7 @@ export class VaultGraph implements HealthFacts {
     this.unusedAttachments.delete(path);
     this.emptyNotes.delete(path);
     this.withFrontmatterProblems.delete(path);
-    this.names.delete(path);
+    this.names.delete(file);
     this.updateClash(path);
     if (file.note) this.detachNote(file);
     this.reresolve(path);
@@ -250,7 +249,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   linksTo(path: string): IndexedLink[] {
-    return [...linksOf(this.files.get(path)?.incoming ?? [])];
+    return [...linksOf(fewItems(this.files.get(path)?.incoming))];
   }
 
   frontmatterProblem(path: string): FrontmatterProblem | undefined {
@@ -259,7 +258,7 @@ export class VaultGraph implements HealthFacts {
 
   clashes(): { name: string; paths: string[] }[] {
     return [...this.clashKeys].map((key) => {
-      const paths = (this.names.withName(key) ?? []).map((file) => file.path).sort();
+      const paths = this.names.withName(key).map((file) => file.path).sort();
       return { name: baseName(paths[0] ?? key), paths };
     });
   }
@@ -269,7 +268,7 @@ export class VaultGraph implements HealthFacts {
     const names: string[] = [];
     for (const { path, note } of this.files.values()) {
       if (!note) continue;
-      const shared = (this.names.withName(nameKey(baseName(path)))?.length ?? 0) > 1;
+      const shared = this.names.withName(nameKey(baseName(path))).length > 1;
       names.push((shared ? path : baseName(path)).replace(/\.md$/i, ''));
     }
     return names.sort();
@@ -322,7 +321,7 @@ export class VaultGraph implements HealthFacts {
       const path = link.path === link.raw ? raw : own(link.path);
       group = new LinkGroup(ownKey, file, raw, path, link.fragment && own(link.fragment), link.syntax);
       this.groups.set(ownKey, group);
-      group.sources = [file];
+      group.sources = file;
       if (!this.building) {
         this.resolveGroup(group);
         this.groupEffects(group, 1);
@@ -330,8 +329,8 @@ export class VaultGraph implements HealthFacts {
       return group;
     }
     const { sources } = group;
-    if (sources[sources.length - 1] === file) return group;
-    group.sources = append(sources, file);
+    if (sources === file || (Array.isArray(sources) && sources[sources.length - 1] === file)) return group;
+    group.sources = fewAdd(sources, file);
     if (!this.building && group.target && group.target !== file) this.bump(group.target, 1);
     return group;
   }
@@ -342,17 +341,14 @@ export class VaultGraph implements HealthFacts {
     this.linkCount -= note.linkCount;
     for (let i = 0; i < note.linkCount; i++) {
       const group = note.group(i);
-      const { sources } = group;
-      const at = sources.indexOf(file);
       // A group the note has several links in was left at the first of them.
-      if (at === -1) continue;
-      if (sources.length === 1) {
+      if (!fewHas(group.sources, file)) continue;
+      if (group.sources === file) {
         this.groupEffects(group, -1);
         this.unresolveGroup(group);
         this.groups.delete(group.key);
       } else if (group.target && group.target !== file) this.bump(group.target, -1);
-      sources[at] = sources[sources.length - 1]!;
-      sources.pop();
+      group.sources = fewRemove(group.sources, file);
     }
     file.note = PENDING;
   }
@@ -374,30 +370,25 @@ export class VaultGraph implements HealthFacts {
   private resolveGroup(group: LinkGroup): void {
     const deps: NameEntry<FileNode, LinkGroup>[] = [];
     const resolution = resolveLink(this.names, group.origin, group, deps);
-    group.deps = deps.slice(); // at its exact length (see `append`)
-    for (const entry of deps) entry.waiting = append(entry.waiting, group);
+    group.deps = deps.length === 1 ? deps[0] : deps.length ? deps : undefined;
+    for (const entry of deps) entry.waiting = fewAdd(entry.waiting, group);
     group.status = resolution.status;
     group.candidates = resolution.status === 'ambiguous' ? resolution.candidates : undefined;
     group.target = resolution.status === 'resolved' ? resolution.target : undefined;
     if (resolution.status === 'broken') this.brokenGroups.add(group);
     else if (resolution.status === 'ambiguous') this.ambiguousGroups.add(group);
-    else group.target!.incoming = append(group.target!.incoming, group);
+    else group.target!.incoming = fewAdd(group.target!.incoming, group);
   }
 
   private unresolveGroup(group: LinkGroup): void {
-    for (const entry of group.deps) {
-      const groups = entry.waiting!;
-      if (groups.length > 1) groups.splice(groups.indexOf(group), 1);
-      else {
-        entry.waiting = undefined;
-        this.names.release(entry);
-      }
+    for (const entry of fewItems(group.deps)) {
+      entry.waiting = fewRemove(entry.waiting, group);
+      if (!entry.waiting) this.names.release(entry);
     }
+    group.deps = undefined;
     this.brokenGroups.delete(group);
     this.ambiguousGroups.delete(group);
-    const incoming = group.target?.incoming;
-    const at = incoming ? incoming.indexOf(group) : -1;
-    if (at !== -1) incoming!.splice(at, 1);
+    if (group.target) group.target.incoming = fewRemove(group.target.incoming, group);
     group.target = undefined;
   }
 
@@ -411,9 +402,9 @@ export class VaultGraph implements HealthFacts {
 
   /** Re-resolves the groups that looked up this file's name; a group whose answer stands is left alone. */
   private reresolve(path: string): void {
-    const groups = this.names.get(dependencyKey(nameKey(baseName(path))))?.waiting;
-    if (!groups) return;
-    for (const group of groups.slice()) {
+    const waiting = this.names.get(dependencyKey(nameKey(baseName(path))))?.waiting;
+    // A copy: re-resolving changes the list.
+    for (const group of Array.isArray(waiting) ? waiting.slice() : fewItems(waiting)) {
       this.groupEffects(group, -1);
       this.unresolveGroup(group);
       this.resolveGroup(group);
@@ -422,7 +413,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   private recheckFragments(file: FileNode): void {
-    for (const group of file.incoming ?? NONE) if (group.fragment !== undefined) this.checkFragment(group);
+    for (const group of fewItems(file.incoming)) if (group.fragment !== undefined) this.checkFragment(group);
   }
 
   private checkFragment(group: LinkGroup): void {
@@ -437,7 +428,7 @@ export class VaultGraph implements HealthFacts {
 
   private updateClashKey(key: string): void {
     const paths = this.names.withName(key);
-    toggle(this.clashKeys, key, paths !== undefined && paths.length > 1 && new Set(paths.map((file) => baseName(file.path))).size > 1);
+    toggle(this.clashKeys, key, paths.length > 1 && new Set(paths.map((file) => baseName(file.path))).size > 1);
   }
 }
 
@@ -471,32 +462,11 @@ function linksIn(file: FileNode): IndexedLink[] {
 /** Every link of the groups, found in the notes the groups list (each note once per group). */
 function* linksOf(groups: Iterable<LinkGroup>): IterableIterator<IndexedLink> {
   for (const group of groups) {
-    for (const file of group.sources) {
+    for (const file of fewItems(group.sources)) {
       const note = file.note!;
       for (let i = 0; i < note.linkCount; i++) if (note.group(i) === group) yield linkAt(file, i);
     }
   }
-}
-
-/**
- * Adds to an array that usually stays short, such as a group's sources or the groups waiting on a
- * name. A push grows an array to at least 17 slots (V8 adds half plus 16), and at 10,000 notes
- * 70,000 such arrays, nearly all holding 1 to 3 items, were 10.7 MB of a 45 MB heap. Up to 8 items
- * the array is copied at its exact length instead: peak RSS at 100,000 notes 435 -> 418 MB, for
- * a scan no slower (best of 5 runs 3.76 vs 3.89 s; the copies cost about what GC saves).
- */
-function append<T>(array: T[] | undefined, item: T): T[] {
-  if (!array) return [item];
-  const length = array.length;
-  if (length >= 8) {
-    array.push(item);
-    return array;
-  }
-  // Not concat(), which took 29 ms here at 10,000 notes: new Array(n) has exactly n slots.
-  const copy = new Array<T>(length + 1);
-  for (let i = 0; i < length; i++) copy[i] = array[i]!;
-  copy[length] = item;
-  return copy;
 }
 
 function toggle<T>(set: Set<T>, value: T, present: boolean): void {

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { fewAdd, fewItems, fewRemove, type Few } from './few.js';
 
 /**
  * The comparison key Obsidian effectively uses for names: case-insensitive, and blind to Unicode
@@ -38,8 +39,6 @@ export interface Named {
   readonly path: string;
 }
 
-type Role = 'atPath' | 'atPathMd' | 'named' | 'namedMd';
-
 /**
  * Everything filed under one key without its `.md` (see `dependencyKey`): the files whose whole path
  * has that key, with or without `.md`, the files whose name has it, and what waits on that name.
@@ -47,14 +46,13 @@ type Role = 'atPath' | 'atPathMd' | 'named' | 'namedMd';
  * group under `note`: with one entry for all of it, every lookup uses the same key string, with no
  * `${key}.md` strings to build and hash. Map lookups were 41% of resolving in a profile; this cut
  * the CPU time of a 10,000-note scan from 877 to 770 ms (median of 7 runs).
- * Arrays rather than Sets: nearly every key has one file, and a scan fills tens of thousands of keys.
  */
-export class NameEntry<T extends Named, W> {
-  atPath: T[] | undefined = undefined;
-  atPathMd: T[] | undefined = undefined;
-  named: T[] | undefined = undefined;
-  namedMd: T[] | undefined = undefined;
-  waiting: W[] | undefined = undefined;
+export class NameEntry<T extends Named, W extends object> {
+  atPath: Few<T> = undefined;
+  atPathMd: Few<T> = undefined;
+  named: Few<T> = undefined;
+  namedMd: Few<T> = undefined;
+  waiting: Few<W> = undefined;
 
   constructor(readonly key: string) {}
 }
@@ -63,19 +61,41 @@ export class NameEntry<T extends Named, W> {
  * Every file of the vault by path and by file name, both under `nameKey`, so that resolving a link
  * is a couple of map lookups rather than a scan of the vault (the cost Foam pays, issues #1251/#1375).
  */
-export class NameTable<T extends Named, W> {
+export class NameTable<T extends Named, W extends object> {
   private readonly entries = new Map<string, NameEntry<T, W>>();
 
+  /** A file comes in; each file once (the graph keeps one node per path). */
   add(file: T): void {
-    const key = nameKey(file.path);
-    this.addTo(key, 'atPath', 'atPathMd', file);
-    this.addTo(tail(key), 'named', 'namedMd', file);
+    const md = isNotePath(file.path);
+    const stem = stemKey(file.path, md);
+    const slash = stem.lastIndexOf('/');
+    const atPath = this.entry(stem);
+    const named = slash === -1 ? atPath : this.entry(stem.slice(slash + 1));
+    if (md) {
+      atPath.atPathMd = fewAdd(atPath.atPathMd, file);
+      named.namedMd = fewAdd(named.namedMd, file);
+    } else {
+      atPath.atPath = fewAdd(atPath.atPath, file);
+      named.named = fewAdd(named.named, file);
+    }
   }
 
-  delete(path: string): void {
-    const key = nameKey(path);
-    this.deleteFrom(key, 'atPath', 'atPathMd', path);
-    this.deleteFrom(tail(key), 'named', 'namedMd', path);
+  delete(file: T): void {
+    const md = isNotePath(file.path);
+    const stem = stemKey(file.path, md);
+    const slash = stem.lastIndexOf('/');
+    const atPath = this.entries.get(stem);
+    const named = slash === -1 ? atPath : this.entries.get(stem.slice(slash + 1));
+    if (atPath) {
+      if (md) atPath.atPathMd = fewRemove(atPath.atPathMd, file);
+      else atPath.atPath = fewRemove(atPath.atPath, file);
+      this.release(atPath);
+    }
+    if (named) {
+      if (md) named.namedMd = fewRemove(named.namedMd, file);
+      else named.named = fewRemove(named.named, file);
+      this.release(named);
+    }
   }
 
   /** The entry under a key without `.md` (see `dependencyKey`). */
@@ -95,48 +115,24 @@ export class NameTable<T extends Named, W> {
   }
 
   /** The files whose name key is `key`. */
-  withName(key: string): readonly T[] | undefined {
-    return this.find(key, 'named', 'namedMd');
+  withName(key: string): readonly T[] {
+    const stem = dependencyKey(key);
+    const entry = this.entries.get(stem);
+    return fewItems(stem === key ? entry?.named : entry?.namedMd);
   }
 
   /** The name keys that more than one file has. */
   *sharedNames(): IterableIterator<string> {
     for (const entry of this.entries.values()) {
-      if (entry.named && entry.named.length > 1) yield entry.key;
-      if (entry.namedMd && entry.namedMd.length > 1) yield `${entry.key}.md`;
+      if (Array.isArray(entry.named)) yield entry.key;
+      if (Array.isArray(entry.namedMd)) yield `${entry.key}.md`;
     }
-  }
-
-  private find(key: string, role: Role, mdRole: Role): T[] | undefined {
-    const stem = dependencyKey(key);
-    return stem === key ? this.entries.get(key)?.[role] : this.entries.get(stem)?.[mdRole];
-  }
-
-  private addTo(key: string, role: Role, mdRole: Role, file: T): void {
-    const stem = dependencyKey(key);
-    const entry = this.entry(stem);
-    const at = stem === key ? role : mdRole;
-    const files = entry[at];
-    if (!files) entry[at] = [file];
-    else if (!files.some((other) => other.path === file.path)) files.push(file);
-  }
-
-  private deleteFrom(key: string, role: Role, mdRole: Role, path: string): void {
-    const stem = dependencyKey(key);
-    const entry = this.entries.get(stem);
-    const at = stem === key ? role : mdRole;
-    const files = entry?.[at];
-    const index = files ? files.findIndex((file) => file.path === path) : -1;
-    if (index === -1) return;
-    if (files!.length === 1) entry![at] = undefined;
-    else files!.splice(index, 1);
-    this.release(entry!);
   }
 }
 
-/** The name's key from the path's: case and NFC never cross a '/', so `nameKey` need not run twice. */
-function tail(key: string): string {
-  return key.slice(key.lastIndexOf('/') + 1);
+/** A path's key without its `.md`: `dependencyKey(nameKey(path))`, with no string in between. */
+function stemKey(path: string, md: boolean): string {
+  return nameKey(md ? path.slice(0, -3) : path);
 }
 
 export type Resolution<T> = { status: 'resolved'; target: T } | { status: 'ambiguous'; candidates: string[] } | { status: 'broken' };
@@ -156,7 +152,7 @@ export interface LinkTarget {
  * `deps` receives the entries of the names looked up (made if missing, under `dependencyKey`):
  * adding or removing a file with one of those names is the only thing that can change the answer.
  */
-export function resolveLink<T extends Named, W>(table: NameTable<T, W>, source: T, link: LinkTarget, deps: NameEntry<T, W>[]): Resolution<T> {
+export function resolveLink<T extends Named, W extends object>(table: NameTable<T, W>, source: T, link: LinkTarget, deps: NameEntry<T, W>[]): Resolution<T> {
   if (link.path === '') return { status: 'resolved', target: source };
   if (isRelative(link)) {
     const joined = posix.join(dirName(source.path), link.path);
@@ -199,7 +195,7 @@ function isPath(path: string): boolean {
 }
 
 /** The files whose path key is `key`, then `key` + `.md`. A root path's entries are its name's. */
-function lookupPath<T extends Named, W>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): Resolution<T> | undefined {
+function lookupPath<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): Resolution<T> | undefined {
   const slash = key.lastIndexOf('/');
   const name = slash === -1 ? key : key.slice(slash + 1);
   const named = addDep(table, dependencyKey(name), deps);
@@ -215,7 +211,7 @@ function lookupPath<T extends Named, W>(table: NameTable<T, W>, key: string, dep
   return answer((slash === -1 ? files : table.get(key))?.atPathMd);
 }
 
-function lookupName<T extends Named, W>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): Resolution<T> {
+function lookupName<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): Resolution<T> {
   const slash = key.lastIndexOf('/');
   // slice() of the whole string is the string itself, hash and all.
   const name = key.slice(slash + 1);
@@ -231,20 +227,22 @@ function lookupName<T extends Named, W>(table: NameTable<T, W>, key: string, dep
   );
 }
 
-function withSuffix<T extends Named>(files: readonly T[] | undefined, suffix: string | undefined): readonly T[] | undefined {
+function withSuffix<T extends Named>(files: Few<T>, suffix: string | undefined): Few<T> | readonly T[] {
   if (!files || suffix === undefined) return files;
-  return files.filter((file) => nameKey(file.path).endsWith(suffix));
+  return fewItems(files).filter((file) => nameKey(file.path).endsWith(suffix));
 }
 
 /** The entry files named `key` (without `.md`, see `dependencyKey`) go in; a file arriving there re-resolves the link. */
-function addDep<T extends Named, W>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): NameEntry<T, W> {
+function addDep<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): NameEntry<T, W> {
   const entry = table.entry(key);
   if (!deps.includes(entry)) deps.push(entry);
   return entry;
 }
 
-function answer<T extends Named>(files: readonly T[] | undefined): Resolution<T> | undefined {
-  if (!files || files.length === 0) return undefined;
+function answer<T extends Named>(files: Few<T> | readonly T[]): Resolution<T> | undefined {
+  if (files === undefined) return undefined;
+  if (!Array.isArray(files)) return { status: 'resolved', target: files as T };
+  if (files.length === 0) return undefined;
   if (files.length === 1) return { status: 'resolved', target: files[0]! };
   return { status: 'ambiguous', candidates: files.map((file) => file.path).sort() };
 }
