@@ -5,9 +5,10 @@ import { NoteReader } from '../../src/core/vault/noteReader.js';
 import { makeVault, removeVault } from './vault-support.js';
 
 test('NoteReader reads whole files as UTF-8, growing past its first buffer, and gives undefined for missing ones', async () => {
-  // Multi-byte characters straddle the 64 KiB boundary of the first buffer; the big note needs two growths.
+  // Multi-byte characters straddle the 64 KiB boundary of the first buffer; the big note needs two
+  // growths, and a note of exactly 64 KiB fills the first buffer to the last byte.
   const big = `${'é'.repeat(40_000)}😀\n${'x'.repeat(150_000)}[[End]]`;
-  const files = { 'empty.md': '', 'bom.md': '\uFEFF# Title', 'small.md': 'Café [[Link]]', 'big.md': big };
+  const files = { 'empty.md': '', 'bom.md': '\uFEFF# Title', 'small.md': 'Café [[Link]]', 'exact.md': 'x'.repeat(64 * 1024), 'big.md': big };
   const root = await makeVault(files);
   try {
     const reader = new NoteReader();
