@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { VaultIndex } from '../../src/core/vault/index.js';
+import { isNotePath } from '../../src/core/vault/resolve.js';
 import { makeVault, removeVault } from './vault-support.js';
 
 const EDGE_CASES = join(__dirname, '..', 'fixtures', 'vault-edge-cases');
@@ -220,4 +221,9 @@ test('a missing folder or a file is a BerthError with a hint', async () => {
     return true;
   });
   await assert.rejects(new VaultIndex(join(EDGE_CASES, 'Target.md')).scan(), /is a file, not a folder/);
+});
+
+test('a note is a file ending with .md in any case, and nothing else', () => {
+  for (const path of ['a.md', 'a.MD', 'dir/a.Md', 'x.mD', '.md']) assert.equal(isNotePath(path), true, path);
+  for (const path of ['a.mdx', 'a.m', 'md', 'a.nd', 'a.me', 'a_md', 'a.md.png', '']) assert.equal(isNotePath(path), false, path);
 });

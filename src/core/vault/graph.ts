@@ -303,8 +303,9 @@ export class VaultGraph implements HealthFacts {
       slots[at + 3] = link.length * 2 + (link.embed ? 1 : 0);
     }
     this.linkCount += links.length;
-    toggle(this.emptyNotes, path, parsed.empty);
-    toggle(this.withFrontmatterProblems, path, parsed.frontmatterProblem !== undefined);
+    // A note being built is in neither set yet.
+    if (parsed.empty || !this.building) toggle(this.emptyNotes, path, parsed.empty);
+    if (parsed.frontmatterProblem || !this.building) toggle(this.withFrontmatterProblems, path, parsed.frontmatterProblem !== undefined);
   }
 
   /**

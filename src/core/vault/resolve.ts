@@ -21,8 +21,11 @@ export function dependencyKey(key: string): string {
   return key.endsWith('.md') ? key.slice(0, -3) : key;
 }
 
+/** Whether the path ends with `.md` in any case. */
 export function isNotePath(path: string): boolean {
-  return /\.md$/i.test(path);
+  const n = path.length;
+  // `| 32` lower-cases an ASCII letter, and only M and D become m (109) and d (100).
+  return n >= 3 && path.charCodeAt(n - 3) === 46 && (path.charCodeAt(n - 2) | 32) === 109 && (path.charCodeAt(n - 1) | 32) === 100;
 }
 
 export function baseName(path: string): string {
@@ -162,7 +165,25 @@ export function resolveLink<T extends Named, W extends object>(table: NameTable<
   const absolute = UNCLEAN.test(link.path) ? posix.normalize(link.path.replace(/^\/+/, '')) : link.path;
   // One key for the whole path; the name's key is its tail (case and NFC never cross a '/').
   const key = nameKey(absolute);
-  return (isPath(absolute) ? lookupPath(table, key, deps) : undefined) ?? lookupName(table, key, deps);
+  if (!isPath(absolute)) return lookupName(table, key, deps);
+  if (key.includes('/')) return lookupPath(table, key, deps) ?? lookupName(table, key, deps);
+  return lookupBare(table, key, deps);
+}
+
+/**
+ * `lookupPath` then `lookupName` of a key without a folder, most links' kind, whose path and name
+ * are filed under the same entries: each is looked up once.
+ */
+function lookupBare<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): Resolution<T> {
+  if (!key.endsWith('.md')) {
+    const entry = addDep(table, key, deps);
+    return answer(entry.atPath) ?? answer(entry.atPathMd) ?? answer(entry.named) ?? answer(entry.namedMd) ?? { status: 'broken' };
+  }
+  const entry = addDep(table, key.slice(0, -3), deps);
+  if (entry.atPathMd) return answer(entry.atPathMd)!;
+  // `x.md.md` is looked for only once `x.md` is not there (see lookupPath).
+  const full = addDep(table, key, deps);
+  return answer(full.atPathMd) ?? answer(entry.namedMd) ?? answer(full.namedMd) ?? { status: 'broken' };
 }
 
 /** Paths that posix.normalize would change: a leading '/', '//', '.' or '..' segments. */
