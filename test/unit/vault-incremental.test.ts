@@ -230,3 +230,24 @@ test('incremental: a root note\'s relative link to a/n.md and a/n.md\'s own [[#h
     }
   }
 });
+
+test('incremental: a resolved link moves to a file of another name that it looked up first ([[x.md]] and x.md.md)', async () => {
+  // `[[x.md]]` looks for the path x.md, then x.md.md, then the names: resolved by name to a/x.md,
+  // it must still hear of a root x.md.md, whose name is not its target's.
+  const root = await makeVault({ 'a/x.md': 'x', 'Home.md': '[[x.md]]' });
+  try {
+    const index = new VaultIndex(root);
+    await index.scan();
+    assert.equal(index.linksFrom('Home.md')[0]!.target, 'a/x.md');
+    await writeFiles(root, { 'x.md.md': 'doubled' });
+    await index.update('x.md.md');
+    assert.equal(index.linksFrom('Home.md')[0]!.target, 'x.md.md', 'the path lookup comes before the name');
+    assert.deepEqual(index.report(), await new VaultIndex(root).scan());
+    await rm(join(root, 'x.md.md'));
+    await index.remove('x.md.md');
+    assert.equal(index.linksFrom('Home.md')[0]!.target, 'a/x.md');
+    assert.deepEqual(index.report(), await new VaultIndex(root).scan());
+  } finally {
+    await removeVault(root);
+  }
+});

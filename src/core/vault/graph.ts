@@ -2,7 +2,7 @@ import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js
 import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
 import { own, type ParsedLink, type ParsedNote } from './links.js';
-import { baseName, dependencyKey, groupKey, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
+import { baseName, groupKey, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
 
@@ -51,6 +51,8 @@ class NoteEntry implements FragmentTargets {
 
 /** A file of the vault, with what points at it. */
 class FileNode implements Named {
+  /** The name table's entry of its file name, set when the file goes in. */
+  nameEntry!: NameEntry<FileNode, LinkGroup>;
   /** Link groups with links from other notes resolved to this file, counted once per (group, note). */
   fromOthers = 0;
   /** Cleared when the file leaves the vault, while groups may still point at it. */
@@ -78,7 +80,7 @@ class LinkGroup implements LinkTarget {
   candidates: string[] | undefined = undefined;
   /** See IndexedLink. */
   fragmentFound: boolean | undefined = undefined;
-  /** The entries of the names looked up (see `dependencyKey`). */
+  /** The entries of the names it looked up and waits on (see `reresolve`). */
   deps: Few<NameEntry<FileNode, LinkGroup>> = undefined;
 
   constructor(
@@ -216,14 +218,13 @@ export class VaultGraph implements HealthFacts {
     if (existing?.note) this.detachNote(existing);
     const file = existing ?? this.addFile(path, PENDING);
     this.fillNote(file, parsed);
-    if (!existing) this.reresolve(path);
+    if (!existing) this.reresolve(file);
     this.recheckFragments(file);
   }
 
   addAttachment(path: string): void {
     if (this.files.has(path)) return;
-    this.addFile(path, undefined);
-    this.reresolve(path);
+    this.reresolve(this.addFile(path, undefined));
   }
 
   removeFile(path: string): void {
@@ -240,7 +241,7 @@ export class VaultGraph implements HealthFacts {
     this.names.delete(file);
     this.updateClash(path);
     if (file.note) this.detachNote(file);
-    this.reresolve(path);
+    this.reresolve(file);
   }
 
   linksFrom(path: string): readonly IndexedLink[] {
@@ -279,7 +280,7 @@ export class VaultGraph implements HealthFacts {
     this.files.set(path, file);
     if (note) this.noteCount++;
     else this.attachmentCount++;
-    this.names.add(file);
+    file.nameEntry = this.names.add(file);
     if (!this.building) {
       this.updateClash(path);
       (note ? this.orphans : this.unusedAttachments).add(path);
@@ -369,10 +370,16 @@ export class VaultGraph implements HealthFacts {
   }
 
   private resolveGroup(group: LinkGroup): void {
-    const deps: NameEntry<FileNode, LinkGroup>[] = [];
-    const resolution = resolveLink(this.names, group.origin, group, deps);
-    group.deps = deps.length === 1 ? deps[0] : deps.length ? deps : undefined;
-    for (const entry of deps) entry.waiting = fewAdd(entry.waiting, group);
+    const looked: NameEntry<FileNode, LinkGroup>[] = [];
+    const resolution = resolveLink(this.names, group.origin, group, looked);
+    // A group resolved to a file is found through that file (see `reresolve`), so it waits only on
+    // the other names it looked up: most wait on none.
+    const home = resolution.status === 'resolved' ? resolution.target.nameEntry : undefined;
+    for (const entry of looked) {
+      if (entry === home) continue;
+      group.deps = fewAdd(group.deps, entry);
+      entry.waiting = fewAdd(entry.waiting, group);
+    }
     group.status = resolution.status;
     group.candidates = resolution.status === 'ambiguous' ? resolution.candidates : undefined;
     group.target = resolution.status === 'resolved' ? resolution.target : undefined;
@@ -401,11 +408,18 @@ export class VaultGraph implements HealthFacts {
     toggle(file.note ? this.orphans : this.unusedAttachments, file.path, file.fromOthers === 0);
   }
 
-  /** Re-resolves the groups that looked up this file's name; a group whose answer stands is left alone. */
-  private reresolve(path: string): void {
-    const waiting = this.names.get(dependencyKey(nameKey(baseName(path))))?.waiting;
-    // A copy: re-resolving changes the list.
-    for (const group of Array.isArray(waiting) ? waiting.slice() : fewItems(waiting)) {
+  /**
+   * Re-resolves the groups a file's arrival or departure can change: those that looked up its name
+   * and wait on it, and those resolved to a file of that name (or to the file itself, when it
+   * leaves), which a namesake can make ambiguous or a root-level one can take over.
+   */
+  private reresolve(file: FileNode): void {
+    const entry = file.nameEntry;
+    // A copy: re-resolving changes these lists.
+    const groups = [...fewItems(entry.waiting)];
+    for (const named of [...fewItems(entry.named), ...fewItems(entry.namedMd)]) groups.push(...fewItems(named.incoming));
+    if (!file.present) groups.push(...fewItems(file.incoming));
+    for (const group of groups) {
       this.groupEffects(group, -1);
       this.unresolveGroup(group);
       this.resolveGroup(group);

@@ -67,8 +67,8 @@ export class NameEntry<T extends Named, W extends object> {
 export class NameTable<T extends Named, W extends object> {
   private readonly entries = new Map<string, NameEntry<T, W>>();
 
-  /** A file comes in; each file once (the graph keeps one node per path). */
-  add(file: T): void {
+  /** A file comes in; each file once (the graph keeps one node per path). Returns the entry of its name. */
+  add(file: T): NameEntry<T, W> {
     const md = isNotePath(file.path);
     const stem = stemKey(file.path, md);
     const slash = stem.lastIndexOf('/');
@@ -81,6 +81,7 @@ export class NameTable<T extends Named, W extends object> {
       atPath.atPath = fewAdd(atPath.atPath, file);
       named.named = fewAdd(named.named, file);
     }
+    return named;
   }
 
   delete(file: T): void {
