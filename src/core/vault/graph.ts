@@ -2,7 +2,7 @@ import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js
 import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
 import { own, type ParsedLink, type ParsedNote } from './links.js';
-import { baseName, groupKey, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
+import { baseName, groupKey, nameKey, NameTable, pathKey, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
 
@@ -51,6 +51,7 @@ class NoteEntry implements FragmentTargets {
 
 /** A file of the vault, with what points at it. */
 class FileNode implements Named {
+  readonly key: string;
   /** The name table's entry of its file name, set when the file goes in. */
   nameEntry!: NameEntry<FileNode, LinkGroup>;
   /** Link groups with links from other notes resolved to this file, counted once per (group, note). */
@@ -63,7 +64,9 @@ class FileNode implements Named {
   constructor(
     readonly path: string,
     public note: NoteEntry | undefined,
-  ) {}
+  ) {
+    this.key = pathKey(path);
+  }
 }
 
 /**

@@ -37,23 +37,31 @@ function dirName(path: string): string {
   return slash === -1 ? '' : path.slice(0, slash);
 }
 
-/** What the table holds: anything with a vault-relative path (the graph keeps its file nodes). */
+/** What the table holds: anything with a vault-relative path and its key (the graph keeps its file nodes). */
 export interface Named {
   readonly path: string;
+  /** `pathKey(path)`. */
+  readonly key: string;
+}
+
+/** A path's key without its `.md`, under which path lookups compare it: `dependencyKey(nameKey(path))`. */
+export function pathKey(path: string): string {
+  return nameKey(isNotePath(path) ? path.slice(0, -3) : path);
 }
 
 /**
- * Everything filed under one key without its `.md` (see `dependencyKey`): the files whose whole path
- * has that key, with or without `.md`, the files whose name has it, and what waits on that name.
- * Resolving `[[Note]]` looks up `note` and `note.md` as a path and as a name and files its link
- * group under `note`: with one entry for all of it, every lookup uses the same key string, with no
- * `${key}.md` strings to build and hash. Map lookups were 41% of resolving in a profile; this cut
- * the CPU time of a 10,000-note scan from 877 to 770 ms (median of 7 runs).
+ * Everything filed under one name key without its `.md` (see `dependencyKey`): the files of that
+ * name, notes apart, and what waits on the name. Resolving `[[Note]]` looks up `note` and
+ * `note.md` as a path and as a name and files its link group under `note`: with one entry for all of
+ * it, every lookup uses the same key string, with no `${key}.md` strings to build and hash. A path
+ * lookup reads the entry of the path's last part and compares the files' keys, so a file makes one
+ * entry, not one for its name and one for its path: Map operations cost 0.3-0.6 µs each here in a
+ * scan's heap (cache misses), and were the largest part of building the index.
  */
 export class NameEntry<T extends Named, W extends object> {
-  atPath: Few<T> = undefined;
-  atPathMd: Few<T> = undefined;
+  /** Files of this name that are not notes (an attachment `img.png`, a file without extension). */
   named: Few<T> = undefined;
+  /** Notes of this name with `.md`. */
   namedMd: Few<T> = undefined;
   waiting: Few<W> = undefined;
 
@@ -61,50 +69,26 @@ export class NameEntry<T extends Named, W extends object> {
 }
 
 /**
- * Every file of the vault by path and by file name, both under `nameKey`, so that resolving a link
- * is a couple of map lookups rather than a scan of the vault (the cost Foam pays, issues #1251/#1375).
+ * Every file of the vault by file name, under `nameKey`, so that resolving a link is a map lookup
+ * or two rather than a scan of the vault (the cost Foam pays, issues #1251/#1375).
  */
 export class NameTable<T extends Named, W extends object> {
   private readonly entries = new Map<string, NameEntry<T, W>>();
 
   /** A file comes in; each file once (the graph keeps one node per path). Returns the entry of its name. */
   add(file: T): NameEntry<T, W> {
-    const md = isNotePath(file.path);
-    const stem = stemKey(file.path, md);
-    const slash = stem.lastIndexOf('/');
-    const atPath = this.entry(stem);
-    const named = slash === -1 ? atPath : this.entry(stem.slice(slash + 1));
-    if (md) {
-      atPath.atPathMd = fewAdd(atPath.atPathMd, file);
-      named.namedMd = fewAdd(named.namedMd, file);
-    } else {
-      atPath.atPath = fewAdd(atPath.atPath, file);
-      named.named = fewAdd(named.named, file);
-    }
-    return named;
+    const entry = this.entry(tail(file.key));
+    if (isNotePath(file.path)) entry.namedMd = fewAdd(entry.namedMd, file);
+    else entry.named = fewAdd(entry.named, file);
+    return entry;
   }
 
   delete(file: T): void {
-    const md = isNotePath(file.path);
-    const stem = stemKey(file.path, md);
-    const slash = stem.lastIndexOf('/');
-    const atPath = this.entries.get(stem);
-    const named = slash === -1 ? atPath : this.entries.get(stem.slice(slash + 1));
-    if (atPath) {
-      if (md) atPath.atPathMd = fewRemove(atPath.atPathMd, file);
-      else atPath.atPath = fewRemove(atPath.atPath, file);
-      this.release(atPath);
-    }
-    if (named) {
-      if (md) named.namedMd = fewRemove(named.namedMd, file);
-      else named.named = fewRemove(named.named, file);
-      this.release(named);
-    }
-  }
-
-  /** The entry under a key without `.md` (see `dependencyKey`). */
-  get(key: string): NameEntry<T, W> | undefined {
-    return this.entries.get(key);
+    const entry = this.entries.get(tail(file.key));
+    if (!entry) return;
+    if (isNotePath(file.path)) entry.namedMd = fewRemove(entry.namedMd, file);
+    else entry.named = fewRemove(entry.named, file);
+    this.release(entry);
   }
 
   /** The entry for a key, made if missing; `release` drops it again once it holds nothing. */
@@ -115,7 +99,7 @@ export class NameTable<T extends Named, W extends object> {
   }
 
   release(entry: NameEntry<T, W>): void {
-    if (!entry.atPath && !entry.atPathMd && !entry.named && !entry.namedMd && !entry.waiting) this.entries.delete(entry.key);
+    if (!entry.named && !entry.namedMd && !entry.waiting) this.entries.delete(entry.key);
   }
 
   /** The files whose name key is `key`. */
@@ -134,9 +118,9 @@ export class NameTable<T extends Named, W extends object> {
   }
 }
 
-/** A path's key without its `.md`: `dependencyKey(nameKey(path))`, with no string in between. */
-function stemKey(path: string, md: boolean): string {
-  return nameKey(md ? path.slice(0, -3) : path);
+/** The last part of a key: case and NFC never cross a '/', so a name's key is its path key's tail. */
+function tail(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
 }
 
 export type Resolution<T> = { status: 'resolved'; target: T } | { status: 'ambiguous'; candidates: string[] } | { status: 'broken' };
@@ -173,18 +157,25 @@ export function resolveLink<T extends Named, W extends object>(table: NameTable<
 
 /**
  * `lookupPath` then `lookupName` of a key without a folder, most links' kind, whose path and name
- * are filed under the same entries: each is looked up once.
+ * lookups read the same entries: each is looked up once.
  */
 function lookupBare<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): Resolution<T> {
   if (!key.endsWith('.md')) {
     const entry = addDep(table, key, deps);
-    return answer(entry.atPath) ?? answer(entry.atPathMd) ?? answer(entry.named) ?? answer(entry.namedMd) ?? { status: 'broken' };
+    return (
+      answer(withKey(entry.named, key)) ??
+      answer(withKey(entry.namedMd, key)) ??
+      answer(entry.named) ??
+      answer(entry.namedMd) ?? { status: 'broken' }
+    );
   }
-  const entry = addDep(table, key.slice(0, -3), deps);
-  if (entry.atPathMd) return answer(entry.atPathMd)!;
+  const stem = key.slice(0, -3);
+  const entry = addDep(table, stem, deps);
+  const atRoot = withKey(entry.namedMd, stem);
+  if (atRoot) return answer(atRoot)!;
   // `x.md.md` is looked for only once `x.md` is not there (see lookupPath).
   const full = addDep(table, key, deps);
-  return answer(full.atPathMd) ?? answer(entry.namedMd) ?? answer(full.namedMd) ?? { status: 'broken' };
+  return answer(withKey(full.namedMd, key)) ?? answer(entry.namedMd) ?? answer(full.namedMd) ?? { status: 'broken' };
 }
 
 /** Paths that posix.normalize would change: a leading '/', '//', '.' or '..' segments. */
@@ -216,21 +207,17 @@ function isPath(path: string): boolean {
   return path !== '.' && !path.startsWith('../');
 }
 
-/** The files whose path key is `key`, then `key` + `.md`. A root path's entries are its name's. */
+/** The files whose whole path key is `key`, then `key` + `.md`. */
 function lookupPath<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): Resolution<T> | undefined {
-  const slash = key.lastIndexOf('/');
-  const name = slash === -1 ? key : key.slice(slash + 1);
-  const named = addDep(table, dependencyKey(name), deps);
   if (!key.endsWith('.md')) {
-    const entry = slash === -1 ? named : table.get(key);
-    return answer(entry?.atPath) ?? answer(entry?.atPathMd);
+    const entry = addDep(table, tail(key), deps);
+    return answer(withKey(entry.named, key)) ?? answer(withKey(entry.namedMd, key));
   }
-  const entry = slash === -1 ? named : table.get(key.slice(0, -3));
+  const stem = key.slice(0, -3);
+  const found = withKey(addDep(table, tail(stem), deps).namedMd, stem);
   // `[[x.md]]` also looks for `x.md.md`: waiting on that name only once the first lookup failed
   // spares an entry per markdown link's target (a change to the first answer re-resolves anyway).
-  if (entry?.atPathMd) return answer(entry.atPathMd);
-  const files = addDep(table, name, deps);
-  return answer((slash === -1 ? files : table.get(key))?.atPathMd);
+  return found ? answer(found) : answer(withKey(addDep(table, tail(key), deps).namedMd, key));
 }
 
 function lookupName<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: NameEntry<T, W>[]): Resolution<T> {
@@ -242,16 +229,24 @@ function lookupName<T extends Named, W extends object>(table: NameTable<T, W>, k
   const suffix = slash === -1 ? undefined : `/${key}`;
   const stem = dependencyKey(name);
   const entry = addDep(table, stem, deps);
-  if (stem === name) return answer(withSuffix(entry.named, suffix)) ?? answer(withSuffix(entry.namedMd, suffix && `${suffix}.md`)) ?? { status: 'broken' };
+  if (stem === name) return answer(withSuffix(entry.named, suffix)) ?? answer(withSuffix(entry.namedMd, suffix)) ?? { status: 'broken' };
   return (
-    answer(withSuffix(entry.namedMd, suffix)) ??
-    answer(withSuffix(addDep(table, name, deps).namedMd, suffix && `${suffix}.md`)) ?? { status: 'broken' }
+    answer(withSuffix(entry.namedMd, suffix && suffix.slice(0, -3))) ??
+    answer(withSuffix(addDep(table, name, deps).namedMd, suffix)) ?? { status: 'broken' }
   );
 }
 
+/** The files whose key is `key`: those at that path. */
+function withKey<T extends Named>(files: Few<T>, key: string): Few<T> {
+  if (!Array.isArray(files)) return files && (files as T).key === key ? files : undefined;
+  const found = files.filter((file) => file.key === key);
+  return found.length > 1 ? found : found[0];
+}
+
+/** The files whose key ends with `suffix` (a '/' and a key). */
 function withSuffix<T extends Named>(files: Few<T>, suffix: string | undefined): Few<T> | readonly T[] {
   if (!files || suffix === undefined) return files;
-  return fewItems(files).filter((file) => nameKey(file.path).endsWith(suffix));
+  return fewItems(files).filter((file) => file.key.endsWith(suffix));
 }
 
 /** The entry files named `key` (without `.md`, see `dependencyKey`) go in; a file arriving there re-resolves the link. */
