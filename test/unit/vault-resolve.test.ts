@@ -227,3 +227,29 @@ test('a note is a file ending with .md in any case, and nothing else', () => {
   for (const path of ['a.md', 'a.MD', 'dir/a.Md', 'x.mD', '.md']) assert.equal(isNotePath(path), true, path);
   for (const path of ['a.mdx', 'a.m', 'md', 'a.nd', 'a.me', 'a_md', 'a.md.png', '']) assert.equal(isNotePath(path), false, path);
 });
+
+test('paths with a leading /, //, . or .. segments are normalized before the lookup', async () => {
+  const links = [
+    ['[[/Target]]', 'Target.md'],
+    ['[[Folder//Deep Note]]', 'Folder/Deep Note.md'],
+    ['[[Folder/./Deep Note]]', 'Folder/Deep Note.md'],
+    ['[[Other/../Target]]', 'Target.md'],
+    ['[[./Target]]', 'Target.md'],
+    ['[x](/Folder/Deep%20Note.md)', 'Folder/Deep Note.md'],
+    ['[x](./Folder/Deep%20Note.md)', 'Folder/Deep Note.md'],
+    ['[x](Folder/../Target.md)', 'Target.md'],
+    ['[[..]]', undefined],
+    ['[[Folder/..]]', undefined],
+  ] as const;
+  const root = await makeVault({ 'Target.md': 't', 'Folder/Deep Note.md': 'd', 'Home.md': links.map(([link]) => link).join('\n') });
+  try {
+    const index = new VaultIndex(root);
+    await index.scan();
+    assert.deepEqual(
+      index.linksFrom('Home.md').map((l) => [l.raw, l.target]),
+      links.map(([link, target]) => [link.replace(/^\[x\]\(|^\[\[|\]\]$|\)$/g, ''), target]),
+    );
+  } finally {
+    await removeVault(root);
+  }
+});

