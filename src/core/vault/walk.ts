@@ -12,19 +12,20 @@ import { BerthError } from '../errors.js';
  * A glob without a slash matches a name at any depth (`Templates`, `*.excalidraw.md`).
  */
 export class VaultFilter {
-  private readonly excluded: (path: string) => boolean;
+  private readonly excluded: ((path: string) => boolean) | undefined;
   /** .gitignore rules by the folder that holds them ('' for the root). */
   private readonly gitignores = new Map<string, Ignore>();
 
   constructor(exclude: readonly string[]) {
-    this.excluded = exclude.length ? picomatch([...exclude], { dot: true, basename: true }) : () => false;
+    this.excluded = exclude.length ? picomatch([...exclude], { dot: true, basename: true }) : undefined;
   }
 
-  /** Whether one entry is out, given that its parent folder is in. */
-  skips(path: string, isDirectory: boolean): boolean {
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    if (name.startsWith('.') || name === 'node_modules') return true;
-    if (this.excluded(path)) return true;
+  /** Whether one entry is out, given that its parent folder is in. `name` is the path's last part. */
+  skips(path: string, isDirectory: boolean, name = path.slice(path.lastIndexOf('/') + 1)): boolean {
+    if (name.charCodeAt(0) === 46 || name === 'node_modules') return true;
+    if (this.excluded?.(path)) return true;
+    // Most vaults have no .gitignore: no iterator per entry for an empty map.
+    if (this.gitignores.size === 0) return false;
     for (const [folder, rules] of this.gitignores) {
       if (folder && !path.startsWith(`${folder}/`)) continue;
       const relative = folder ? path.slice(folder.length + 1) : path;
@@ -88,7 +89,7 @@ export async function walkVault(root: string, filter: VaultFilter, folder = '', 
       const path = dir ? `${dir}/${entry.name}` : entry.name;
       // Symlinked folders are not followed: they can loop, and Obsidian warns against them.
       const isDirectory = entry.isDirectory();
-      if (filter.skips(path, isDirectory)) continue;
+      if (filter.skips(path, isDirectory, entry.name)) continue;
       if (isDirectory) folders.push(path);
       else if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(join(root, path))))) files.push(path);
     }
