@@ -1,11 +1,25 @@
 import { readFrontmatter, type FrontmatterProblem } from './frontmatter.js';
 
 /**
- * The link scanner, written by hand: one pass over each line, jumping with indexOf between the few
- * characters that can start something (`[`, `` ` ``, `%`, `<`, `\`). Measured on bench/vault.ts's
- * 10,000 notes (12 MB): this scanner takes 90 ms cold and 28 ms warm, while markdown-it only
- * tokenising the same notes (knowing nothing of wikilinks) takes 419 ms cold and 248 ms warm, more
- * than reading the files. Obsidian's rules are not CommonMark's anyway (wikilinks, `%%` comments).
+ * The link scanner, written by hand. A full scan parses each note once in a fresh process, so most
+ * notes are parsed by code V8 has not optimised yet (on the bench vault below the scan loop's
+ * optimised code arrives after 4,000 to 7,000 of the 10,000 notes), and what counts is how many
+ * operations a line, a link and a note cost. Lines are found with indexOf('\n'); a line is looked
+ * at further only if its first character may begin a fence, a heading or a definition, or if a
+ * cursor says it holds a `[`, a `^` or one of the rarer `` ` ``, `%%`, `<!--` and `\`. Each cursor
+ * advances by indexOf, so prose is never looked at character by character; a regex only where one
+ * call replaces a loop (a block id, a plain markdown link, the frontmatter).
+ *
+ * Measured on bench/vault.ts's 10,000 notes (12 MB, 50,000 links), parseNote on every note once in
+ * a fresh node, three runs of 21 processes alternating with the previous scanner (a method call per
+ * line and per special character): median 92-101 -> 62-69 ms, min 68-84 -> 48-55 ms; warm (a
+ * second pass in the same process) 21 -> 15 ms. What is left is mostly the time before the scan
+ * loop is optimised: on this 2-core machine TurboFan's background compiles share a core with the
+ * main thread, and optimised code arrives late.
+ *
+ * markdown-it only tokenising the same notes (knowing nothing of wikilinks) takes 419 ms cold and
+ * 248 ms warm, more than reading the files; Obsidian's rules are not CommonMark's anyway
+ * (wikilinks, `%%` comments).
  */
 
 /** Its strings may be views into the note's text (see `own`). */
@@ -39,6 +53,7 @@ export interface ParsedNote {
 }
 
 const TAB = 9;
+const CR = 13;
 const SPACE = 32;
 const BANG = 33;
 const QUOTE = 34;
@@ -57,9 +72,6 @@ const CARET = 94;
 const BACKTICK = 96;
 const TILDE = 126;
 
-/** What can start an inline construct; `!` matters only before `[`, so it is looked at from there. */
-const SPECIALS = ['[', '`', '%', '<', '\\'];
-
 interface ReferenceUse {
   label: string;
   embed: boolean;
@@ -68,82 +80,166 @@ interface ReferenceUse {
   length: number;
 }
 
-export function parseNote(text: string): ParsedNote {
-  return new Scanner(text).run();
+interface Fence {
+  char: number;
+  length: number;
 }
 
+export function parseNote(text: string): ParsedNote {
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  const frontmatter = readFrontmatter(text, start);
+  if (frontmatter) {
+    start = frontmatter.bodyStart;
+    line = frontmatter.bodyLine;
+  }
+  const scanner = new Scanner(text);
+  scanner.scan(start, line);
+  return {
+    links: scanner.resolveReferences(),
+    headings: scanner.headings,
+    blocks: scanner.blocks,
+    frontmatterProblem: frontmatter?.problem,
+    empty: isBlankFrom(text, start),
+  };
+}
+
+const NOT_BLANK = /\S/;
+/**
+ * The common markdown link, `[text](destination)` with nothing in it that needs a decision (no
+ * nested brackets, escapes, blanks, parentheses, angle brackets or title; not a `[^footnote]`).
+ */
+const PLAIN_INLINE_LINK = /\[(?!\^)[^[\]\\\n]*\]\(([^ \t()\\\n<]*)\)/y;
+/** A markdown destination's characters that need no decision: not blank, no parenthesis, no escape. */
+const PLAIN_DESTINATION = /[^ \t()\\\n]*/y;
+const BLOCK_ID = /[0-9A-Za-z-]+/y;
+const LOWER_BLOCK_ID = /[0-9a-z-]+/y;
+/** URLs (`https:`, `mailto:`, ...) and network paths are not links to notes. */
+const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
+
 class Scanner {
-  private readonly links: ParsedLink[] = [];
-  private readonly headings: string[] = [];
-  private readonly blocks: string[] = [];
+  readonly links: ParsedLink[] = [];
+  readonly headings: string[] = [];
+  readonly blocks: string[] = [];
   /** Made on the first definition: few notes have any. */
-  private definitions: Map<string, string> | undefined;
+  private definitions: Map<string, string> | undefined = undefined;
   private readonly references: ReferenceUse[] = [];
-  private fence: { char: number; length: number } | undefined;
-  /** An open `%%` or `<!--` comment, which may span lines. */
-  private comment: '%%' | '<!--' | undefined;
-  private line = 1;
-  private lineStart = 0;
-  private readonly cursors = [-1, -1, -1, -1, -1]; // one per SPECIALS
+  /** Set by inlineDestination. */
+  private destination = '';
+  /** Inside a fence, or in a comment that began on an earlier line. */
+  private hidden = false;
+  private fence: Fence | undefined = undefined;
+  /** Where an open `%%` or `<!--` comment ends (after its closing marker), past the text if never. */
+  private commentEnd = 0;
+  /**
+   * The next of each thing that can start something inline (and of `|`, which ends a wikilink's
+   * target), at or after where it was last looked for: indexOf jumps over the prose between them.
+   * A lone `%` or `<` is plain text, so `%%` and `<!--` are looked for, and the `%20` in a markdown
+   * link sends the scan nowhere.
+   */
+  private nextOpen = -1;
+  private nextPipe = -1;
+  /** The first of the rarer four below. */
+  private nextRare = -1;
+  private nextTick = -1;
+  private nextPercents = -1;
+  private nextHtmlComment = -1;
+  private nextBackslash = -1;
 
   constructor(private readonly text: string) {}
 
-  run(): ParsedNote {
+  /** The body, from `pos` on line `line`; most lines need no more than a glance at their first character. */
+  scan(pos: number, line: number): void {
     const { text } = this;
-    let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    const frontmatter = readFrontmatter(text, pos);
-    if (frontmatter) {
-      pos = frontmatter.bodyStart;
-      this.line = frontmatter.bodyLine;
-    }
-    const empty = !/\S/.test(pos === 0 ? text : text.slice(pos));
-    while (pos < text.length) {
-      const newline = text.indexOf('\n', pos);
-      const next = newline === -1 ? text.length : newline + 1;
-      let end = newline === -1 ? text.length : newline;
-      if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-      this.lineStart = pos;
-      this.scanLine(pos, end);
+    const { length } = text;
+    // Most notes have no CR at all, and then no line's end needs a second look.
+    const crlf = text.indexOf('\r', pos) !== -1;
+    let caret = find(text, '^', pos);
+    // Before this position a line holds nothing inline and no block id. -1 inside a fence, where
+    // every line may close it.
+    let watch = -1;
+    while (pos < length) {
+      let end = text.indexOf('\n', pos);
+      if (end === -1) end = length;
+      const next = end + 1;
+      const c = text.charCodeAt(pos);
+      // Only these can begin a fence, a heading or a definition; most lines begin with a letter or `-`.
+      const construct = c < 97 ? c === SPACE || c === HASH || c === OPEN || c === BACKTICK || c === GREATER || c === TAB : c === TILDE;
+      if (end < watch && !construct) {
+        pos = next;
+        line++;
+        continue;
+      }
+      if (crlf && end > pos && text.charCodeAt(end - 1) === CR) end--;
+      // Where the line's inline constructs begin; `end` if it holds none.
+      let from = pos;
+      if (this.hidden) {
+        from = this.hiddenLine(pos, end);
+        if (from === -1) return;
+      } else if (construct) {
+        from = this.lineConstruct(pos, end, c);
+      }
+      if (from === pos && caret < end) {
+        if (caret < pos) caret = find(text, '^', pos);
+        if (caret < end) {
+          // Block ids hold no `^`, so only the line's last one can start one; looking for it finds
+          // the next line's first.
+          let last = caret;
+          for (caret = find(text, '^', caret + 1); caret < end; caret = find(text, '^', caret + 1)) last = caret;
+          this.blockId(pos, end, last);
+        }
+      }
+      if (from < end) this.scanInline(pos, from, end, line);
+      if (this.hidden) watch = this.fence ? -1 : this.commentEnd;
+      else watch = Math.min(caret, this.nextOpen, this.nextRare);
       pos = next;
-      this.line++;
+      line++;
     }
-    this.resolveReferences();
-    return {
-      links: this.links,
-      headings: this.headings,
-      blocks: this.blocks,
-      frontmatterProblem: frontmatter?.problem,
-      empty,
-    };
   }
 
-  private scanLine(start: number, end: number): void {
-    const { text } = this;
-    if (this.fence) {
-      if (this.closesFence(start, end)) this.fence = undefined;
-      return;
-    }
-    if (!this.comment) {
-      let first = start;
-      while (first < end && isBlank(text.charCodeAt(first))) first++;
-      const c = text.charCodeAt(first);
-      if (c === BACKTICK || c === TILDE || c === GREATER) {
-        if (this.opensFence(start, end)) return;
-      } else if (c === HASH && first - start < 4) {
-        this.heading(first, end);
-      } else if (c === OPEN && first - start < 4 && this.definition(first, end)) {
-        return;
+  /**
+   * A line inside a fence or a comment: returns where its inline constructs begin (after the
+   * comment's end, or its end), or -1 when nothing after it counts (an unclosed `%%` hides the
+   * rest of the note, as in Obsidian).
+   */
+  private hiddenLine(start: number, end: number): number {
+    const { fence } = this;
+    if (fence) {
+      if (closesFence(this.text, start, end, fence)) {
+        this.fence = undefined;
+        this.hidden = false;
       }
-      this.blockId(start, end);
+      return end;
     }
-    this.scanInline(start, end);
+    if (this.commentEnd > this.text.length) return -1;
+    if (this.commentEnd > end) return end;
+    this.hidden = false;
+    return this.commentEnd;
+  }
+
+  /**
+   * A line that may begin a fence, a heading or a definition (its first character is `c`):
+   * returns where its inline constructs begin, `end` when it holds none.
+   */
+  private lineConstruct(start: number, end: number, c: number): number {
+    const { text } = this;
+    let first = start;
+    while ((c === SPACE || c === TAB) && first < end) c = text.charCodeAt(++first);
+    if (c === BACKTICK || c === TILDE || c === GREATER) return this.opensFence(start, end) ? end : start;
+    if (first - start >= 4) return start;
+    if (c === HASH) {
+      const title = headingTitle(text, first, end);
+      if (title !== undefined) this.headings.push(own(title));
+    } else if (c === OPEN && this.definition(first, end)) {
+      return end;
+    }
+    return start;
   }
 
   /** Fences may sit in a list item or a blockquote, so any indent and `>` markers may precede them. */
   private opensFence(start: number, end: number): boolean {
     const { text } = this;
-    let i = start;
-    while (i < end && (isBlank(text.charCodeAt(i)) || text.charCodeAt(i) === GREATER)) i++;
+    const i = fenceStart(text, start, end);
     const char = text.charCodeAt(i);
     if (char !== BACKTICK && char !== TILDE) return false;
     let run = i;
@@ -152,32 +248,100 @@ class Scanner {
     // ```` ```a``` ```` on one line is inline code, not a fence: a backtick fence's info string has no backticks.
     if (char === BACKTICK && text.indexOf('`', run) !== -1 && text.indexOf('`', run) < end) return false;
     this.fence = { char, length: run - i };
+    this.hidden = true;
     return true;
   }
 
-  private closesFence(start: number, end: number): boolean {
-    const { text } = this;
-    const fence = this.fence!;
-    let i = start;
-    while (i < end && (isBlank(text.charCodeAt(i)) || text.charCodeAt(i) === GREATER)) i++;
-    let run = i;
-    while (run < end && text.charCodeAt(run) === fence.char) run++;
-    if (run - i < fence.length) return false;
-    while (run < end && isBlank(text.charCodeAt(run))) run++;
-    return run === end;
+  /** `text ^block-id` at the end of a line, if `caret`, the line's last `^`, begins one. */
+  private blockId(start: number, end: number, caret: number): void {
+    const id = blockId(this.text, start, end, caret);
+    // own(): a lower-case slice of 13 or more characters is a view that keeps the whole note alive:
+    // with ids like `^block-with-long-id-1`, the heap after a 10,000-note scan was 46.6 MB, not 34.5.
+    if (id !== undefined && !this.blocks.includes(id)) this.blocks.push(own(id));
   }
 
-  private heading(first: number, end: number): void {
+  /** The line's inline constructs, from `i` (its start, or where a comment closed) to `end`. */
+  private scanInline(lineStart: number, i: number, end: number, line: number): void {
     const { text } = this;
-    let i = first;
-    while (i < end && text.charCodeAt(i) === HASH) i++;
-    const level = i - first;
-    if (level > 6 || (i < end && !isBlank(text.charCodeAt(i)))) return;
-    const content = text.slice(i, end);
-    // A closing run (`## Title ##`) needs a `#` after the first character; most headings have
-    // none, and then the regex (with the slice, 15% of parsing time in a profile) is skipped.
-    const title = (content.includes('#', 1) ? content.replace(/\s#+\s*$/, '') : content).trim();
-    this.headings.push(own(title));
+    let open = this.nextOpen;
+    let rare = this.nextRare;
+    while (i < end) {
+      if (open < i) open = find(text, '[', i);
+      if (rare < i) rare = this.findRare(i);
+      if (rare < open) {
+        if (rare >= end) break;
+        i = this.rareConstruct(rare, end);
+        continue;
+      }
+      if (open >= end) break;
+      const embed = open > lineStart && text.charCodeAt(open - 1) === BANG && text.charCodeAt(open - 2) !== BACKSLASH;
+      const start = embed ? open - 1 : open;
+      if (text.charCodeAt(open + 1) !== OPEN) {
+        i = this.markdownLink(start, open, end, embed, line, lineStart);
+        continue;
+      }
+      // `[[`: a wikilink if its first `]` begins a `]]` on this line and no `[` comes before. The
+      // search for an inner `[` finds the next `[` anyway. indexOf and slice, not a regex's exec:
+      // the bench vault's 43,500 wikilinks took 14 ms this way in a fresh process, 19 ms by exec.
+      const close = text.indexOf(']', open + 2);
+      const after = find(text, '[', open + 2);
+      if (close !== -1 && close < end && after > close && text.charCodeAt(close + 1) === CLOSE) {
+        if (this.nextPipe < open) this.nextPipe = find(text, '|', open);
+        const pipe = this.nextPipe;
+        // Inside a table the alias pipe is written `\|`.
+        const targetEnd = pipe > close ? close : text.charCodeAt(pipe - 1) === BACKSLASH ? pipe - 1 : pipe;
+        const link = wikilink(text.slice(open + 2, targetEnd).trim(), embed, line, start - lineStart + 1, close + 2 - start);
+        if (link) {
+          this.links.push(link);
+          i = close + 2;
+          open = after;
+          continue;
+        }
+      }
+      // Not a wikilink: the second `[` may begin a markdown link.
+      i = ++open;
+    }
+    this.nextOpen = open;
+    this.nextRare = rare;
+  }
+
+  /** The first `` ` ``, `%%`, `<!--` or `\` at or after `from`, or the text's length. */
+  private findRare(from: number): number {
+    const { text } = this;
+    if (this.nextTick < from) this.nextTick = find(text, '`', from);
+    if (this.nextPercents < from) this.nextPercents = find(text, '%%', from);
+    if (this.nextHtmlComment < from) this.nextHtmlComment = find(text, '<!--', from);
+    if (this.nextBackslash < from) this.nextBackslash = find(text, '\\', from);
+    return Math.min(this.nextTick, this.nextPercents, this.nextHtmlComment, this.nextBackslash);
+  }
+
+  /** An escape, a code span or a comment at `i`: returns where scanning goes on. */
+  private rareConstruct(i: number, end: number): number {
+    const { text } = this;
+    switch (text.charCodeAt(i)) {
+      case BACKSLASH:
+        return i + 2;
+      case BACKTICK:
+        return skipCodeSpan(text, i, end);
+      case PERCENT:
+        return this.comment(i + 2, '%%', end);
+      default:
+        // An unclosed `<!--` is plain text.
+        return text.indexOf('-->', i + 4) !== -1 ? this.comment(i + 4, '-->', end) : i + 1;
+    }
+  }
+
+  /**
+   * Returns where scanning goes on: after the comment if it closes on this line, else the line's end.
+   * A `%%` that never closes hides the rest of the note.
+   */
+  private comment(from: number, marker: string, end: number): number {
+    const close = this.text.indexOf(marker, from);
+    const after = close === -1 ? this.text.length + 1 : close + marker.length;
+    if (after <= end) return after;
+    this.commentEnd = after;
+    this.hidden = true;
+    return end;
   }
 
   /** `[label]: destination "title"`, the target of reference-style links; not a link itself. */
@@ -207,219 +371,215 @@ class Scanner {
     return true;
   }
 
-  /** `text ^block-id` at the end of a line. */
-  private blockId(start: number, end: number): void {
+  private markdownLink(start: number, bracket: number, end: number, embed: boolean, line: number, lineStart: number): number {
     const { text } = this;
-    let i = end;
-    while (i > start && isBlank(text.charCodeAt(i - 1))) i--;
-    const idEnd = i;
-    while (i > start && isBlockIdChar(text.charCodeAt(i - 1))) i--;
-    if (i === idEnd || i === start || text.charCodeAt(i - 1) !== CARET) return;
-    if (i - 1 > start && !isBlank(text.charCodeAt(i - 2))) return;
-    // own(): a lower-case slice of 13 or more characters is a view that keeps the whole note alive:
-    // with ids like `^block-with-long-id-1`, the heap after a 10,000-note scan was 46.6 MB, not 34.5.
-    const id = text.slice(i, idEnd).toLowerCase();
-    if (!this.blocks.includes(id)) this.blocks.push(own(id));
-  }
-
-  private scanInline(start: number, end: number): void {
-    const { text } = this;
-    let i = start;
-    while (i < end) {
-      if (this.comment) {
-        const close = text.indexOf(this.comment === '%%' ? '%%' : '-->', i);
-        if (close === -1 || close >= end) return;
-        i = close + (this.comment === '%%' ? 2 : 3);
-        this.comment = undefined;
-        continue;
-      }
-      i = this.nextSpecial(i);
-      if (i >= end) return;
-      switch (text.charCodeAt(i)) {
-        case BACKSLASH:
-          i += 2;
-          break;
-        case BACKTICK:
-          i = this.skipCodeSpan(i, end);
-          break;
-        case PERCENT:
-          // An unclosed `%%` hides the rest of the note, as in Obsidian.
-          if (text.charCodeAt(i + 1) === PERCENT) {
-            this.comment = '%%';
-            i += 2;
-          } else i++;
-          break;
-        case LESS:
-          // An unclosed `<!--` is plain text.
-          if (text.startsWith('<!--', i) && text.indexOf('-->', i + 4) !== -1) {
-            this.comment = '<!--';
-            i += 4;
-          } else i++;
-          break;
-        default: {
-          const embed = i > start && text.charCodeAt(i - 1) === BANG && text.charCodeAt(i - 2) !== BACKSLASH;
-          i = this.link(embed ? i - 1 : i, i, end, embed);
-        }
-      }
+    PLAIN_INLINE_LINK.lastIndex = bracket;
+    const plain = PLAIN_INLINE_LINK.exec(text);
+    if (plain) {
+      const linkEnd = PLAIN_INLINE_LINK.lastIndex;
+      const link = toMarkdownLink(plain[1]!, embed, line, start - lineStart + 1, linkEnd - start);
+      if (link) this.links.push(link);
+      return linkEnd;
     }
-  }
-
-  /**
-   * The next character at or after `from` that can start something inline. Each kind keeps its own
-   * cursor, advanced by indexOf, so prose between them is never looked at character by character:
-   * a JavaScript loop over every character alone took half the time Node needs to read the files.
-   */
-  private nextSpecial(from: number): number {
-    const { text, cursors } = this;
-    let next = text.length;
-    for (let k = 0; k < SPECIALS.length; k++) {
-      let at = cursors[k]!;
-      if (at < from) {
-        at = text.indexOf(SPECIALS[k]!, from);
-        if (at === -1) at = text.length;
-        cursors[k] = at;
-      }
-      if (at < next) next = at;
-    }
-    return next;
-  }
-
-  /** Code spans end at a run of as many backticks on the same line; an unmatched run is literal. */
-  private skipCodeSpan(start: number, end: number): number {
-    const { text } = this;
-    let run = start;
-    while (run < end && text.charCodeAt(run) === BACKTICK) run++;
-    const length = run - start;
-    let i = run;
-    while (i < end) {
-      const next = text.indexOf('`', i);
-      if (next === -1 || next >= end) break;
-      let close = next;
-      while (close < end && text.charCodeAt(close) === BACKTICK) close++;
-      if (close - next === length) return close;
-      i = close;
-    }
-    return run;
-  }
-
-  /** Returns where scanning continues. `start` is the `!` of an embed, else the `[`. */
-  private link(start: number, bracket: number, end: number, embed: boolean): number {
-    if (this.text.charCodeAt(bracket + 1) === OPEN) return this.wikilink(start, bracket, end, embed) ?? bracket + 1;
-    return this.markdownLink(start, bracket, end, embed);
-  }
-
-  private wikilink(start: number, bracket: number, end: number, embed: boolean): number | undefined {
-    const { text } = this;
-    const close = text.indexOf(']]', bracket + 2);
-    if (close === -1 || close >= end) return undefined;
-    const inner = text.slice(bracket + 2, close);
-    if (inner.includes('[') || inner.includes(']')) return undefined;
-    const pipe = inner.indexOf('|');
-    // Inside a table the alias pipe is written `\|`.
-    const target = pipe === -1 ? inner : inner.slice(0, inner.charCodeAt(pipe - 1) === BACKSLASH ? pipe - 1 : pipe);
-    const raw = target.trim();
-    const hash = raw.indexOf('#');
-    const path = hash === -1 ? raw : raw.slice(0, hash).trim();
-    const fragment = hash === -1 ? undefined : raw.slice(hash + 1).trim();
-    if (!path && !fragment) return undefined;
-    this.links.push(newLink(raw, path, fragment, 'wikilink', embed, this.line, start - this.lineStart + 1, close + 2 - start));
-    return close + 2;
-  }
-
-  private markdownLink(start: number, bracket: number, end: number, embed: boolean): number {
-    const { text } = this;
-    let depth = 0;
-    let close = bracket;
-    for (; close < end; close++) {
-      const c = text.charCodeAt(close);
-      if (c === BACKSLASH) close++;
-      else if (c === OPEN) depth++;
-      else if (c === CLOSE && --depth === 0) break;
-    }
+    const close = closingBracket(text, bracket, end);
     if (close >= end) return bracket + 1;
     // `[^1]` is a footnote.
     if (text.charCodeAt(bracket + 1) === CARET) return close + 1;
     const after = text.charCodeAt(close + 1);
     if (after === OPEN_PAREN) {
-      const parsed = this.inlineDestination(close + 2, end);
-      if (!parsed) return bracket + 1;
-      const link = toMarkdownLink(parsed.destination, embed, this.line, start - this.lineStart + 1, parsed.end - start);
+      const destinationEnd = this.inlineDestination(close + 2, end);
+      if (destinationEnd === -1) return bracket + 1;
+      const link = toMarkdownLink(this.destination, embed, line, start - lineStart + 1, destinationEnd - start);
       if (link) this.links.push(link);
-      return parsed.end;
+      return destinationEnd;
     }
     const label = text.slice(bracket + 1, close);
     if (after === OPEN) {
       const refClose = text.indexOf(']', close + 2);
       if (refClose !== -1 && refClose < end) {
         const ref = refClose === close + 2 ? label : text.slice(close + 2, refClose);
-        this.reference(ref, embed, start, refClose + 1);
+        this.reference(ref, embed, line, start - lineStart + 1, refClose + 1 - start);
         return refClose + 1;
       }
     }
     // A shortcut reference `[label]` only if a definition exists; its text may hold wikilinks, so scan on.
-    this.reference(label, embed, start, close + 1);
+    this.reference(label, embed, line, start - lineStart + 1, close + 1 - start);
     return bracket + 1;
   }
 
-  /** `(dest "title")` or `(<dest with spaces> 'title')`, CommonMark style, on one line. */
-  private inlineDestination(open: number, end: number): { destination: string; end: number } | undefined {
+  /**
+   * `(dest "title")` or `(<dest with spaces> 'title')`, CommonMark style, on one line: returns
+   * where it ends and sets `destination`, or returns -1.
+   */
+  private inlineDestination(open: number, end: number): number {
     const { text } = this;
     let i = open;
     while (i < end && isBlank(text.charCodeAt(i))) i++;
     let destination: string;
     if (text.charCodeAt(i) === LESS) {
       const close = text.indexOf('>', i + 1);
-      if (close === -1 || close >= end) return undefined;
+      if (close === -1 || close >= end) return -1;
       destination = text.slice(i + 1, close);
-      if (destination.includes('<')) return undefined;
+      if (destination.includes('<')) return -1;
       i = close + 1;
     } else {
       const from = i;
       let depth = 0;
-      for (; i < end; i++) {
+      while (i < end) {
+        PLAIN_DESTINATION.lastIndex = i;
+        PLAIN_DESTINATION.test(text);
+        i = PLAIN_DESTINATION.lastIndex;
+        if (i >= end) break;
         const c = text.charCodeAt(i);
-        if (c === BACKSLASH) i++;
-        else if (isBlank(c)) break;
-        else if (c === OPEN_PAREN) depth++;
-        else if (c === CLOSE_PAREN && depth-- === 0) break;
+        if (c === BACKSLASH) {
+          i += 2;
+        } else if (c === OPEN_PAREN) {
+          depth++;
+          i++;
+        } else if (c === CLOSE_PAREN && depth > 0) {
+          depth--;
+          i++;
+        } else {
+          break;
+        }
       }
-      if (i > end) return undefined;
+      // A destination that runs to the line's end is unclosed.
+      if (i >= end) return -1;
       destination = text.slice(from, i);
     }
     while (i < end && isBlank(text.charCodeAt(i))) i++;
     const c = text.charCodeAt(i);
     if (c === QUOTE || c === APOSTROPHE || c === OPEN_PAREN) {
       const close = text.indexOf(c === OPEN_PAREN ? ')' : String.fromCharCode(c), i + 1);
-      if (close === -1 || close >= end) return undefined;
+      if (close === -1 || close >= end) return -1;
       i = close + 1;
       while (i < end && isBlank(text.charCodeAt(i))) i++;
     }
-    if (text.charCodeAt(i) !== CLOSE_PAREN) return undefined;
-    return { destination: unescape(destination), end: i + 1 };
+    if (text.charCodeAt(i) !== CLOSE_PAREN) return -1;
+    this.destination = unescape(destination);
+    return i + 1;
   }
 
-  private reference(label: string, embed: boolean, start: number, end: number): void {
-    if (label.trim()) this.references.push({ label, embed, line: this.line, column: start - this.lineStart + 1, length: end - start });
+  private reference(label: string, embed: boolean, line: number, column: number, length: number): void {
+    if (label.trim()) this.references.push({ label, embed, line, column, length });
   }
 
-  private resolveReferences(): void {
-    const { definitions } = this;
-    if (!definitions) return;
+  resolveReferences(): ParsedLink[] {
+    const { definitions, links } = this;
+    if (!definitions) return links;
     let found = false;
     for (const use of this.references) {
       const destination = definitions.get(referenceKey(use.label));
       const link = destination === undefined ? undefined : toMarkdownLink(destination, use.embed, use.line, use.column, use.length);
       if (!link) continue;
-      this.links.push(link);
+      links.push(link);
       found = true;
     }
-    if (found) this.links.sort((a, b) => a.line - b.line || a.column - b.column);
+    if (found) links.sort((a, b) => a.line - b.line || a.column - b.column);
+    return links;
   }
+}
+
+/** `raw` is the target, trimmed: `Note#Heading`. Undefined when it names nothing. */
+function wikilink(raw: string, embed: boolean, line: number, column: number, length: number): ParsedLink | undefined {
+  const hash = raw.indexOf('#');
+  const path = hash === -1 ? raw : raw.slice(0, hash).trim();
+  const fragment = hash === -1 ? undefined : raw.slice(hash + 1).trim();
+  if (!path && !fragment) return undefined;
+  return newLink(raw, path, fragment, 'wikilink', embed, line, column, length);
+}
+
+/** Where a fence's run may begin: after any indent and `>` markers. */
+function fenceStart(text: string, start: number, end: number): number {
+  let i = start;
+  while (i < end && (isBlank(text.charCodeAt(i)) || text.charCodeAt(i) === GREATER)) i++;
+  return i;
+}
+
+function closesFence(text: string, start: number, end: number, fence: Fence): boolean {
+  const i = fenceStart(text, start, end);
+  let run = i;
+  while (run < end && text.charCodeAt(run) === fence.char) run++;
+  if (run - i < fence.length) return false;
+  while (run < end && isBlank(text.charCodeAt(run))) run++;
+  return run === end;
+}
+
+/** The title of the heading whose `#` run begins at `first`, or undefined if it is none (`#tag`, 7 `#`s). */
+function headingTitle(text: string, first: number, end: number): string | undefined {
+  let i = first + 1;
+  let c = text.charCodeAt(i);
+  // The line's end is no `#`, so this stops there at the latest.
+  while (c === HASH) c = text.charCodeAt(++i);
+  if (i - first > 6 || (i < end && c !== SPACE && c !== TAB)) return undefined;
+  const content = text.slice(i, end);
+  // A closing run (`## Title ##`) needs a `#` after the first character; most headings have
+  // none, and then the regex (with the slice, 15% of parsing time in a profile) is skipped.
+  return (content.includes('#', 1) ? content.replace(/\s#+\s*$/, '') : content).trim();
+}
+
+/** The id, lower-cased, if the `^` at `caret` begins the block id that ends the line. */
+function blockId(text: string, start: number, end: number, caret: number): string | undefined {
+  if (caret > start && !isBlank(text.charCodeAt(caret - 1))) return undefined;
+  let idEnd = end;
+  // The `^` is no blank, so this stops there at the latest.
+  while (isBlank(text.charCodeAt(idEnd - 1))) idEnd--;
+  // Most ids are lower case already and need no toLowerCase (another string).
+  LOWER_BLOCK_ID.lastIndex = caret + 1;
+  if (LOWER_BLOCK_ID.test(text) && LOWER_BLOCK_ID.lastIndex === idEnd) return text.slice(caret + 1, idEnd);
+  BLOCK_ID.lastIndex = caret + 1;
+  if (!BLOCK_ID.test(text) || BLOCK_ID.lastIndex !== idEnd) return undefined;
+  return text.slice(caret + 1, idEnd).toLowerCase();
+}
+
+/** Code spans end at a run of as many backticks on the same line; an unmatched run is literal. */
+function skipCodeSpan(text: string, start: number, end: number): number {
+  let run = start;
+  while (run < end && text.charCodeAt(run) === BACKTICK) run++;
+  const length = run - start;
+  let i = run;
+  while (i < end) {
+    const next = text.indexOf('`', i);
+    if (next === -1 || next >= end) break;
+    let close = next;
+    while (close < end && text.charCodeAt(close) === BACKTICK) close++;
+    if (close - next === length) return close;
+    i = close;
+  }
+  return run;
+}
+
+function isBlankFrom(text: string, start: number): boolean {
+  // Nearly every note's body begins with a printable character: no regex then.
+  const c = text.charCodeAt(start);
+  if (c > SPACE && c < 127) return false;
+  return !NOT_BLANK.test(start === 0 ? text : text.slice(start));
+}
+
+/** The `]` that closes the `[` at `bracket` (brackets nest, escapes are skipped), or `end` or more. */
+function closingBracket(text: string, bracket: number, end: number): number {
+  let depth = 0;
+  let close = bracket;
+  for (; close < end; close++) {
+    const c = text.charCodeAt(close);
+    if (c === BACKSLASH) close++;
+    else if (c === OPEN) depth++;
+    else if (c === CLOSE && --depth === 0) break;
+  }
+  return close;
+}
+
+/** indexOf, with the text's length for "none", so that it compares as "later than anything". */
+function find(text: string, char: string, from: number): number {
+  const at = text.indexOf(char, from);
+  return at === -1 ? text.length : at;
 }
 
 /** A markdown destination as a link, or undefined for URLs (`https:`, `mailto:`, ...) and empty ones. */
 function toMarkdownLink(destination: string, embed: boolean, line: number, column: number, length: number): ParsedLink | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(destination) || destination.startsWith('//')) return undefined;
+  // Only a letter (a scheme) or a `/` can begin one: `../note.md` and `#heading` need no regex.
+  const c = destination.charCodeAt(0) | 32;
+  if (((c >= 97 && c <= 122) || c === 47) && EXTERNAL.test(destination)) return undefined;
   const hash = destination.indexOf('#');
   const path = decode(hash === -1 ? destination : destination.slice(0, hash)).trim();
   const fragment = hash === -1 ? undefined : decode(destination.slice(hash + 1)).trim();
@@ -469,8 +629,4 @@ function referenceKey(label: string): string {
 
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
-}
-
-function isBlockIdChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45;
 }
