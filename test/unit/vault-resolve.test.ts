@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, symlink } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { test } from 'node:test';
 import { VaultIndex } from '../../src/core/vault/index.js';
-import { isNotePath } from '../../src/core/vault/resolve.js';
+import { isNotePath, joinRelative } from '../../src/core/vault/resolve.js';
 import { makeVault, removeVault } from './vault-support.js';
 
 const EDGE_CASES = join(__dirname, '..', 'fixtures', 'vault-edge-cases');
@@ -212,6 +212,23 @@ test('walk: nested .gitignore, folder globs and name globs', async () => {
   }
 });
 
+test('walk: a symbolic link to a file counts, one to a folder is not followed, a dangling one is left out', async () => {
+  const root = await makeVault({ 'Notes/Real.md': '[[Alias]] [[Inside]]', 'Elsewhere/Inside.md': 'i' });
+  try {
+    await symlink(join(root, 'Notes/Real.md'), join(root, 'Alias.md'));
+    await symlink(join(root, 'Elsewhere'), join(root, 'Linked folder'));
+    await symlink(join(root, 'missing.md'), join(root, 'Dangling.md'));
+    const index = new VaultIndex(root);
+    const report = await index.scan();
+    assert.equal(index.has('Alias.md'), true);
+    assert.equal(index.has('Linked folder/Inside.md'), false, 'folders behind links can loop: not followed');
+    assert.equal(index.has('Dangling.md'), false);
+    assert.deepEqual([report.notes, report.brokenLinks], [3, []]);
+  } finally {
+    await removeVault(root);
+  }
+});
+
 test('a missing folder or a file is a BerthError with a hint', async () => {
   await assert.rejects(new VaultIndex('/no/such/vault').scan(), (error: Error & { hint?: string; code?: string }) => {
     assert.equal(error.name, 'BerthError');
@@ -252,4 +269,14 @@ test('paths with a leading /, //, . or .. segments are normalized before the loo
   } finally {
     await removeVault(root);
   }
+});
+
+test('joinRelative is posix.join for a note folder and a relative path', () => {
+  const folders = ['', 'a', 'a/b', 'a/b/c'];
+  const parts = ['x.md', 'y', '.', '..', '', 'z z', '.hidden'];
+  const paths = new Set<string>();
+  for (const first of parts) for (const second of parts) for (const third of parts) paths.add(`${first}/${second}/${third}`);
+  for (const part of parts) paths.add(part);
+  for (const extra of ['../x.md', '../../x.md', '../../../../x.md', './x.md', '././x.md', 'a//b.md', '/abs.md', 'x/', '../', './', 'x/./y', 'x/../y', '.../x']) paths.add(extra);
+  for (const folder of folders) for (const path of paths) assert.equal(joinRelative(folder, path), posix.join(folder, path), `${folder} + ${path}`);
 });

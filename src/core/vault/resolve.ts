@@ -142,7 +142,7 @@ export interface LinkTarget {
 export function resolveLink<T extends Named, W extends object>(table: NameTable<T, W>, source: T, link: LinkTarget, deps: NameEntry<T, W>[]): Resolution<T> {
   if (link.path === '') return { status: 'resolved', target: source };
   if (isRelative(link)) {
-    const joined = posix.join(dirName(source.path), link.path);
+    const joined = joinRelative(dirName(source.path), link.path);
     const found = isPath(joined) ? lookupPath(table, nameKey(joined), deps) : undefined;
     if (found) return found;
   }
@@ -175,6 +175,25 @@ function lookupBare<T extends Named, W extends object>(table: NameTable<T, W>, k
   // `x.md.md` is looked for only once `x.md` is not there (see lookupPath).
   const full = addDep(table, key, deps);
   return answer(withKey(full.namedMd, key)) ?? answer(entry.namedMd) ?? answer(full.namedMd) ?? { status: 'broken' };
+}
+
+/**
+ * `posix.join(folder, path)` for a note's folder and a link's relative path, by hand for the usual
+ * forms (`x.md`, `./x.md`, `../a/x.md`): posix.join normalizes character by character, and a scan
+ * joins one path per relative link group (7,400 at 10,000 notes).
+ */
+export function joinRelative(folder: string, path: string): string {
+  let rest = path;
+  let base = folder;
+  for (;;) {
+    if (rest.startsWith('./')) rest = rest.slice(2);
+    else if (rest.startsWith('../') && base !== '') {
+      rest = rest.slice(3);
+      base = dirName(base);
+    } else break;
+  }
+  if (rest === '' || !isClean(rest)) return posix.join(folder, path);
+  return base ? `${base}/${rest}` : rest;
 }
 
 /**

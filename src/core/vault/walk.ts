@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -70,6 +70,7 @@ const SLICE_MS = 10;
 export async function walkVault(root: string, filter: VaultFilter, folder = '', signal?: AbortSignal): Promise<WalkResult> {
   const files: string[] = [];
   const folders = [folder];
+  const links: string[] = [];
   let sliceStart = performance.now();
   for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
     if (performance.now() - sliceStart > SLICE_MS) {
@@ -85,16 +86,27 @@ export async function walkVault(root: string, filter: VaultFilter, folder = '', 
       continue;
     }
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) await filter.loadGitignore(root, dir);
-    for (const entry of entries) {
-      const path = dir ? `${dir}/${entry.name}` : entry.name;
-      // Symlinked folders are not followed: they can loop, and Obsidian warns against them.
-      const isDirectory = entry.isDirectory();
-      if (filter.skips(path, isDirectory, entry.name)) continue;
-      if (isDirectory) folders.push(path);
-      else if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(join(root, path))))) files.push(path);
-    }
+    sortEntries(dir, entries, filter, files, folders, links);
+    for (const path of links.splice(0)) if (await isFile(join(root, path))) files.push(path);
   }
   return { files };
+}
+
+/**
+ * Files one folder's entries as files, folders to walk and symbolic links to look at. Out of the
+ * async walk, whose every loop V8 would otherwise compile with all of it (66 ms of TurboFan's time
+ * at 10,000 notes, done long after the walk, while the scan's own code waited for the compiler).
+ */
+function sortEntries(dir: string, entries: Dirent[], filter: VaultFilter, files: string[], folders: string[], links: string[]): void {
+  for (const entry of entries) {
+    const path = dir ? `${dir}/${entry.name}` : entry.name;
+    // Symlinked folders are not followed: they can loop, and Obsidian warns against them.
+    const isDirectory = entry.isDirectory();
+    if (filter.skips(path, isDirectory, entry.name)) continue;
+    if (isDirectory) folders.push(path);
+    else if (entry.isFile()) files.push(path);
+    else if (entry.isSymbolicLink()) links.push(path);
+  }
 }
 
 async function isFile(path: string): Promise<boolean> {
