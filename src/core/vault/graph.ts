@@ -143,8 +143,6 @@ export class VaultGraph implements HealthFacts {
   private readonly missingFragmentGroups = new Set<LinkGroup>();
   /** Between `startBuild` and the end of `finishBuild`. */
   private building = false;
-  /** During a build, the notes in the order `startBuild` got them, so that `addBuiltNote` needs no path lookup. */
-  private buildOrder: FileNode[] = [];
   readonly orphans = new Set<string>();
   readonly unusedAttachments = new Set<string>();
   readonly emptyNotes = new Set<string>();
@@ -154,23 +152,22 @@ export class VaultGraph implements HealthFacts {
   linkCount = 0;
 
   /**
-   * Starts a full build: every file's name goes in first, then each note's content as it is read
-   * (`addBuiltNote`, which files its links in their groups and drops the parse), and `finishBuild`
-   * resolves every group, then checks headings and blocks, in one pass. The orphan, unused-attachment
-   * and name-clash sets are filled once at the end too: kept current link by link, nearly every
-   * note went into `orphans` only to leave it again.
+   * Starts a full build: the attachments go in first, then each note as it is read (`addBuiltNote`,
+   * which files its links in their groups and drops the parse), and `finishBuild` resolves every
+   * group, then checks headings and blocks, in one pass: nothing resolves before every file is in.
+   * The orphan, unused-attachment and name-clash sets are filled once at the end too: kept current
+   * link by link, nearly every note went into `orphans` only to leave it again.
    */
-  static startBuild(notes: readonly string[], attachments: readonly string[]): VaultGraph {
+  static startBuild(attachments: readonly string[]): VaultGraph {
     const graph = new VaultGraph();
     graph.building = true;
-    for (const path of notes) graph.buildOrder.push(graph.addFile(path, PENDING));
     for (const path of attachments) graph.addFile(path, undefined);
     return graph;
   }
 
-  /** The content of the `index`-th note given to `startBuild` (a note that could not be read is removed instead). */
-  addBuiltNote(index: number, parsed: ParsedNote): void {
-    this.fillNote(this.buildOrder[index]!, parsed);
+  /** A note of the build, with its content (a note that could not be read is left out). */
+  addBuiltNote(path: string, parsed: ParsedNote): void {
+    this.fillNote(this.addFile(path, PENDING), parsed);
   }
 
   finishBuild(): void {
@@ -179,7 +176,6 @@ export class VaultGraph implements HealthFacts {
       this.groupEffects(group, 1);
     }
     this.building = false;
-    this.buildOrder = [];
     for (const file of this.files.values()) {
       if (file.fromOthers === 0) (file.note ? this.orphans : this.unusedAttachments).add(file.path);
     }

@@ -149,10 +149,7 @@ export class VaultIndex {
     const filter = new VaultFilter(this.exclude);
     const { files } = await walkVault(this.root, filter, '', signal);
     const notePaths = files.filter(isNotePath);
-    const graph = VaultGraph.startBuild(
-      notePaths,
-      files.filter((path) => !isNotePath(path)),
-    );
+    const graph = VaultGraph.startBuild(files.filter((path) => !isNotePath(path)));
     const reader = new NoteReader();
     let sliceStart = performance.now();
     for (let done = 0; done < notePaths.length; done++) {
@@ -166,8 +163,7 @@ export class VaultIndex {
       }
       const path = notePaths[done]!;
       const text = reader.read(this.absolutePath(path));
-      if (text === undefined) graph.removeFile(path);
-      else graph.addBuiltNote(done, parseNote(text));
+      if (text !== undefined) graph.addBuiltNote(path, parseNote(text));
     }
     graph.finishBuild();
     this.graph = graph;
