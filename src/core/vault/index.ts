@@ -151,25 +151,41 @@ export class VaultIndex {
     const notePaths = files.filter(isNotePath);
     const graph = VaultGraph.startBuild(files.filter((path) => !isNotePath(path)));
     const reader = new NoteReader();
-    let sliceStart = performance.now();
-    for (let done = 0; done < notePaths.length; done++) {
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await new Promise(setImmediate);
-        signal?.throwIfAborted();
-        sliceStart = performance.now();
-      }
-      if (done % PROGRESS_EVERY === 0 && done > 0) {
+    let reported = 0;
+    for (let done = 0; done < notePaths.length; ) {
+      done = this.readSlice(graph, reader, notePaths, done);
+      if (done === notePaths.length) break;
+      if (done - reported >= PROGRESS_EVERY) {
+        reported = done;
         onProgress?.({ message: `Reading notes (${done}/${notePaths.length})`, fraction: done / notePaths.length });
       }
-      const path = notePaths[done]!;
-      const text = reader.read(this.absolutePath(path));
-      if (text !== undefined) graph.addBuiltNote(path, parseNote(text));
+      await new Promise(setImmediate);
+      signal?.throwIfAborted();
     }
     graph.finishBuild();
     this.graph = graph;
     this.filter = filter;
     this.scanned = true;
     this.cached = undefined;
+  }
+
+  /**
+   * Reads and files notes from `from` on for about SLICE_MS, and returns where it stopped. A sync
+   * function of its own: in the async scan, the loop's optimised code was thrown away when it
+   * reached a yield, and ran unoptimised until V8 compiled it again.
+   */
+  private readSlice(graph: VaultGraph, reader: NoteReader, paths: readonly string[], from: number): number {
+    const until = performance.now() + SLICE_MS;
+    let next = from;
+    while (next < paths.length) {
+      const path = paths[next]!;
+      const text = reader.read(this.absolutePath(path));
+      if (text !== undefined) graph.addBuiltNote(path, parseNote(text));
+      next++;
+      // The clock every 16 notes: a note takes some 30 µs, a clock read nearly 1.
+      if ((next & 15) === 0 && performance.now() > until) break;
+    }
+    return next;
   }
 
   /** Brings one path (file or new folder) in line with the disk. */
