@@ -143,6 +143,8 @@ export class VaultGraph implements HealthFacts {
   private readonly missingFragmentGroups = new Set<LinkGroup>();
   /** Between `startBuild` and the end of `finishBuild`. */
   private building = false;
+  /** During a build, the notes in the order `startBuild` got them, so that `addBuiltNote` needs no path lookup. */
+  private buildOrder: FileNode[] = [];
   readonly orphans = new Set<string>();
   readonly unusedAttachments = new Set<string>();
   readonly emptyNotes = new Set<string>();
@@ -152,30 +154,32 @@ export class VaultGraph implements HealthFacts {
   linkCount = 0;
 
   /**
-   * Starts a full build: the attachments go in first, then each note as it is read (`addBuiltNote`,
-   * which files its links in their groups and drops the parse), and `finishBuild` resolves every
-   * group, then checks headings and blocks, in one pass: nothing resolves before every file is in.
-   * The orphan, unused-attachment and name-clash sets are filled once at the end too: kept current
-   * link by link, nearly every note went into `orphans` only to leave it again.
+   * Starts a full build: every file's name goes in first, then each note's content as it is read
+   * (`addBuiltNote`, which files its links in their groups, resolving a group when it is made, as
+   * outside a build, and drops the parse), and `finishBuild` checks headings and blocks, once every
+   * note is in. Resolving as notes come rather than all 25,800 groups of 10,000 notes at the end
+   * lets that code warm up while notes are read (in a fresh process the groups resolved at the end
+   * took twice as long as in a warm one); peak RSS 97 -> 90 MB. The orphan, unused-attachment and
+   * name-clash sets are filled once at the end: kept current link by link, nearly every note went
+   * into `orphans` only to leave it again.
    */
-  static startBuild(attachments: readonly string[]): VaultGraph {
+  static startBuild(notes: readonly string[], attachments: readonly string[]): VaultGraph {
     const graph = new VaultGraph();
     graph.building = true;
+    for (const path of notes) graph.buildOrder.push(graph.addFile(path, PENDING));
     for (const path of attachments) graph.addFile(path, undefined);
     return graph;
   }
 
-  /** A note of the build, with its content (a note that could not be read is left out). */
-  addBuiltNote(path: string, parsed: ParsedNote): void {
-    this.fillNote(this.addFile(path, PENDING), parsed);
+  /** The content of the `index`-th note given to `startBuild` (a note that could not be read is removed instead). */
+  addBuiltNote(index: number, parsed: ParsedNote): void {
+    this.fillNote(this.buildOrder[index]!, parsed);
   }
 
   finishBuild(): void {
-    for (const group of this.groups.values()) {
-      this.resolveGroup(group);
-      this.groupEffects(group, 1);
-    }
+    for (const group of this.groups.values()) if (group.target && group.fragment !== undefined) this.checkFragment(group);
     this.building = false;
+    this.buildOrder = [];
     for (const file of this.files.values()) {
       if (file.fromOthers === 0) (file.note ? this.orphans : this.unusedAttachments).add(file.path);
     }
@@ -309,7 +313,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   /**
-   * Puts a link's note in the link's group, made if there is none (and resolved, outside a build).
+   * Puts a link's note in the link's group, made (and resolved) if there is none.
    * A note's links join one after another, so a note already in the group is its last source.
    */
   private join(link: ParsedLink, file: FileNode): LinkGroup {
@@ -323,16 +327,14 @@ export class VaultGraph implements HealthFacts {
       group = new LinkGroup(ownKey, file, raw, path, link.fragment && own(link.fragment), link.syntax);
       this.groups.set(ownKey, group);
       group.sources = file;
-      if (!this.building) {
-        this.resolveGroup(group);
-        this.groupEffects(group, 1);
-      }
+      this.resolveGroup(group);
+      this.groupEffects(group, 1);
       return group;
     }
     const { sources } = group;
     if (sources === file || (Array.isArray(sources) && sources[sources.length - 1] === file)) return group;
     group.sources = fewAdd(sources, file);
-    if (!this.building && group.target && group.target !== file) this.bump(group.target, 1);
+    if (group.target && group.target !== file) this.bump(group.target, 1);
     return group;
   }
 
@@ -360,7 +362,8 @@ export class VaultGraph implements HealthFacts {
     if (direction === -1) {
       group.fragmentFound = undefined;
       this.missingFragmentGroups.delete(group);
-    } else if (target && group.fragment !== undefined) {
+    } else if (target && group.fragment !== undefined && !this.building) {
+      // A build checks headings and blocks once every note is in (finishBuild).
       this.checkFragment(group);
     }
     if (!target) return;

@@ -149,7 +149,7 @@ export class VaultIndex {
     const filter = new VaultFilter(this.exclude);
     const { files } = await walkVault(this.root, filter, '', signal);
     const notePaths = files.filter(isNotePath);
-    const graph = VaultGraph.startBuild(files.filter((path) => !isNotePath(path)));
+    const graph = VaultGraph.startBuild(notePaths, files.filter((path) => !isNotePath(path)));
     const reader = new NoteReader();
     let reported = 0;
     for (let done = 0; done < notePaths.length; ) {
@@ -180,7 +180,8 @@ export class VaultIndex {
     while (next < paths.length) {
       const path = paths[next]!;
       const text = reader.read(this.absolutePath(path));
-      if (text !== undefined) graph.addBuiltNote(path, parseNote(text));
+      if (text === undefined) graph.removeFile(path);
+      else graph.addBuiltNote(next, parseNote(text));
       next++;
       // The clock every 16 notes (a note takes some 30 µs): a slice need not end on the dot.
       if ((next & 15) === 0 && performance.now() > until) break;
