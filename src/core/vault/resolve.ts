@@ -50,12 +50,11 @@ export function pathKey(path: string): string {
 
 /**
  * Everything filed under one name key without its `.md` (see `dependencyKey`): the files of that
- * name, notes apart, and what waits on the name. Resolving `[[Note]]` looks up `note` and
- * `note.md` as a path and as a name and files its link group under `note`: with one entry for all of
- * it, every lookup uses the same key string, with no `${key}.md` strings to build and hash. A path
- * lookup reads the entry of the path's last part and compares the files' keys, so a file makes one
- * entry, not one for its name and one for its path: Map operations cost 0.3-0.6 µs each here in a
- * scan's heap (cache misses), and were the largest part of building the index.
+ * name, notes apart, and what waits on the name. `[[Note]]` looks for `note` and `note.md`, as a
+ * path and as a name, all in the entry `note`; a path lookup (`[[a/Note]]`) reads the entry of the
+ * path's last part and compares its files' keys. So a file makes one entry, not one for its name
+ * and one for its path, and a lookup needs no `${key}.md` strings: map operations cost 0.3-0.6 µs
+ * each in a scan's heap (cache misses), and were the largest part of building the index.
  */
 export class NameEntry<T extends Named, W extends object> {
   /** Files of this name that are not notes (an attachment `img.png`, a file without extension). */
