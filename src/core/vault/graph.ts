@@ -291,13 +291,13 @@ export class VaultGraph implements HealthFacts {
     return file;
   }
 
-  /** Gives a note its content and files its links in their groups; outside a build they take effect too. */
+  /** Gives a note its content and files its links in their groups (see `join`). */
   private fillNote(file: FileNode, parsed: ParsedNote): void {
     const { path } = file;
     const { links } = parsed;
-    // new Array(n) has exactly n slots; a push grows an array to 17 (see `append`).
+    // new Array(n) has exactly n slots; a push grows an array to 17 (see `fewAdd`).
     const slots = new Array<LinkGroup | number>(links.length * SLOTS);
-    // In place before its links join: a link to its own heading is checked against it.
+    // In place before its links join: outside a build, a link to its own heading is checked against it.
     file.note = new NoteEntry(slots, joinLines(parsed.headings), joinLines(parsed.blocks), parsed.frontmatterProblem, parsed.empty);
     for (let i = 0, at = 0; i < links.length; i++, at += SLOTS) {
       const link = links[i]!;
