@@ -29,9 +29,6 @@ const SLOTS = 4;
  * the 34 MB heap after a scan, all of it copied by the GC on the way.
  */
 class NoteEntry implements FragmentTargets {
-  headingKeys: string[] | undefined = undefined;
-  headingSlugs: string[] | undefined = undefined;
-
   constructor(
     readonly links: (LinkGroup | number)[],
     readonly headings: string,
