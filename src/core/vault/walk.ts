@@ -98,7 +98,8 @@ export async function walkVault(root: string, filter: VaultFilter, folder = '', 
  * at 10,000 notes, done long after the walk, while the scan's own code waited for the compiler).
  */
 function sortEntries(dir: string, entries: Dirent[], filter: VaultFilter, files: string[], folders: string[], links: string[]): void {
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     const path = dir ? `${dir}/${entry.name}` : entry.name;
     // Symlinked folders are not followed: they can loop, and Obsidian warns against them.
     const isDirectory = entry.isDirectory();
