@@ -109,7 +109,7 @@ const NOT_BLANK = /\S/;
  * The common markdown link, `[text](destination)` with nothing in it that needs a decision (no
  * nested brackets, escapes, blanks, parentheses, angle brackets or title; not a `[^footnote]`).
  */
-const PLAIN_INLINE_LINK = /\[(?!\^)[^[\]\\\n]*\]\(([^ \t()\\\n<]*)\)/y;
+const PLAIN_INLINE_LINK = /\[(?!\^)[^[\]\\\n]*\]\([^ \t()\\\n<]*\)/y;
 /** A markdown destination's characters that need no decision: not blank, no parenthesis, no escape. */
 const PLAIN_DESTINATION = /[^ \t()\\\n]*/y;
 const BLOCK_ID = /[0-9A-Za-z-]+/y;
@@ -374,10 +374,12 @@ class Scanner {
   private markdownLink(start: number, bracket: number, end: number, embed: boolean, line: number, lineStart: number): number {
     const { text } = this;
     PLAIN_INLINE_LINK.lastIndex = bracket;
-    const plain = PLAIN_INLINE_LINK.exec(text);
-    if (plain) {
+    // test(), not exec(): its match array was 1.5 of the 62 MB a 10,000-note scan allocated. The
+    // label holds no `]`, so the destination begins two after the first one.
+    if (PLAIN_INLINE_LINK.test(text)) {
       const linkEnd = PLAIN_INLINE_LINK.lastIndex;
-      const link = toMarkdownLink(plain[1]!, embed, line, start - lineStart + 1, linkEnd - start);
+      const destination = text.slice(text.indexOf(']', bracket) + 2, linkEnd - 1);
+      const link = toMarkdownLink(destination, embed, line, start - lineStart + 1, linkEnd - start);
       if (link) this.links.push(link);
       return linkEnd;
     }
