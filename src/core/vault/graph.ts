@@ -1,7 +1,8 @@
 import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js';
 import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
-import { own, type ParsedLink, type ParsedNote } from './links.js';
+import type { LinkList } from './linkList.js';
+import { own, type NoteContent, type ParsedLink, type ParsedNote } from './links.js';
 import { baseName, folderKey, groupKey, LookedUp, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
@@ -173,8 +174,8 @@ export class VaultGraph implements HealthFacts {
   }
 
   /** The content of the `index`-th note given to `startBuild` (a note that could not be read is removed instead). */
-  addBuiltNote(index: number, parsed: ParsedNote): void {
-    this.fillNote(this.buildOrder[index]!, parsed);
+  addBuiltNote(index: number, content: NoteContent): void {
+    this.fillNote(this.buildOrder[index]!, content);
   }
 
   finishBuild(): void {
@@ -219,11 +220,11 @@ export class VaultGraph implements HealthFacts {
   }
 
   /** Adds or replaces a note. */
-  setNote(path: string, parsed: ParsedNote): void {
+  setNote(path: string, content: NoteContent): void {
     const existing = this.files.get(path);
     if (existing?.note) this.detachNote(existing);
     const file = existing ?? this.addFile(path, PENDING);
-    this.fillNote(file, parsed);
+    this.fillNote(file, content);
     if (!existing) this.reresolve(file);
     this.recheckFragments(file);
   }
@@ -305,39 +306,43 @@ export class VaultGraph implements HealthFacts {
   }
 
   /** Gives a note its content and files its links in their groups (see `join`). */
-  private fillNote(file: FileNode, parsed: ParsedNote): void {
+  private fillNote(file: FileNode, content: NoteContent): void {
     const { path } = file;
-    const { links } = parsed;
+    const { links } = content;
+    const count = links.count;
     // new Array(n) has exactly n slots; a push grows an array to 17 (see `fewAdd`).
-    const slots = new Array<LinkGroup | number>(links.length * SLOTS);
+    const slots = new Array<LinkGroup | number>(count * SLOTS);
     // In place before its links join: outside a build, a link to its own heading is checked against it.
-    file.note = new NoteEntry(slots, joinLines(parsed.headings), joinLines(parsed.blocks), parsed.frontmatterProblem, parsed.empty);
-    for (let i = 0, at = 0; i < links.length; i++, at += SLOTS) {
-      const link = links[i]!;
-      slots[at] = this.join(link, file);
-      slots[at + 1] = link.line;
-      slots[at + 2] = link.column;
-      slots[at + 3] = link.length * 2 + (link.embed ? 1 : 0);
+    const { headings, headingCount, blocks, blockCount } = content;
+    file.note = new NoteEntry(slots, joinLines(headings, headingCount), joinLines(blocks, blockCount), content.frontmatterProblem, content.empty);
+    for (let i = 0, at = 0; i < count; i++, at += SLOTS) {
+      slots[at] = this.join(file, links, i);
+      slots[at + 1] = links.line[i]!;
+      slots[at + 2] = links.column[i]!;
+      slots[at + 3] = links.length[i]! * 2 + (links.embed[i] ? 1 : 0);
     }
-    this.linkCount += links.length;
+    this.linkCount += count;
     // A note being built is in neither set yet.
-    if (parsed.empty || !this.building) toggle(this.emptyNotes, path, parsed.empty);
-    if (parsed.frontmatterProblem || !this.building) toggle(this.withFrontmatterProblems, path, parsed.frontmatterProblem !== undefined);
+    if (content.empty || !this.building) toggle(this.emptyNotes, path, content.empty);
+    if (content.frontmatterProblem || !this.building) toggle(this.withFrontmatterProblems, path, content.frontmatterProblem !== undefined);
   }
 
   /**
-   * Puts a link's note in the link's group, made (and resolved) if there is none.
+   * Puts the note's `i`-th link in the link's group, made (and resolved) if there is none.
    * A note's links join one after another, so a note already in the group is its last source.
    */
-  private join(link: ParsedLink, file: FileNode): LinkGroup {
-    const key = groupKey(file.path, link);
+  private join(file: FileNode, links: LinkList, i: number): LinkGroup {
+    const raw = links.raw[i]!;
+    const path = links.path[i]!;
+    const syntax = links.syntax[i]!;
+    const key = groupKey(file.path, raw, path, syntax);
     let group = this.groups.get(key);
     if (!group) {
       // Its strings are copies (see `own`): the parser's are views into the note's text.
       const ownKey = own(key);
-      const raw = key === link.raw ? ownKey : own(link.raw);
-      const path = link.path === link.raw ? raw : own(link.path);
-      group = new LinkGroup(ownKey, file, raw, path, link.fragment && own(link.fragment), link.syntax);
+      const ownRaw = key === raw ? ownKey : own(raw);
+      const fragment = links.fragment[i];
+      group = new LinkGroup(ownKey, file, ownRaw, path === raw ? ownRaw : own(path), fragment && own(fragment), syntax);
       this.groups.set(ownKey, group);
       group.sources = file;
       this.resolveGroup(group);

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Progress } from '../operations.js';
 import { VaultGraph, type IndexedLink } from './graph.js';
 import { buildReport, type VaultReport } from './health.js';
-import { parseNote, type ParsedNote } from './links.js';
+import { contentOf, NoteParser, type ParsedNote } from './links.js';
 import { NoteReader } from './noteReader.js';
 import { baseName, isNotePath } from './resolve.js';
 import { checkVaultFolder, VaultFilter, walkVault } from './walk.js';
@@ -41,6 +41,7 @@ export class VaultIndex {
   private readonly exclude: readonly string[];
   private filter: VaultFilter;
   private graph = new VaultGraph();
+  private readonly parser = new NoteParser();
   private scanned = false;
   private cached: VaultReport | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -181,7 +182,7 @@ export class VaultIndex {
       const path = paths[next]!;
       const text = reader.read(this.absolutePath(path));
       if (text === undefined) graph.removeFile(path);
-      else graph.addBuiltNote(next, parseNote(text));
+      else graph.addBuiltNote(next, this.parser.parse(text));
       next++;
       // The clock every 16 notes (a note takes some 30 µs): a slice need not end on the dot.
       if ((next & 15) === 0 && performance.now() > until) break;
@@ -196,8 +197,8 @@ export class VaultIndex {
       this.forEachUnder(rel, (file) => this.graph.removeFile(file));
       return;
     }
-    if (parsed && isNotePath(rel)) return this.graph.setNote(rel, parsed);
-    if (text !== undefined && isNotePath(rel)) return this.graph.setNote(rel, parseNote(text));
+    if (parsed && isNotePath(rel)) return this.graph.setNote(rel, contentOf(parsed));
+    if (text !== undefined && isNotePath(rel)) return this.graph.setNote(rel, this.parser.parse(text));
     let info;
     try {
       info = await stat(this.absolutePath(rel));
@@ -213,7 +214,7 @@ export class VaultIndex {
     } else {
       const content = await this.read(rel);
       if (content === undefined) this.graph.removeFile(rel);
-      else this.graph.setNote(rel, parseNote(content));
+      else this.graph.setNote(rel, this.parser.parse(content));
     }
   }
 

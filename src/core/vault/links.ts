@@ -1,4 +1,5 @@
 import { readFrontmatter, type FrontmatterProblem } from './frontmatter.js';
+import { LinkList } from './linkList.js';
 
 /**
  * The link scanner, written by hand. A full scan parses each note once in a fresh process, so most
@@ -85,22 +86,68 @@ interface Fence {
   length: number;
 }
 
-export function parseNote(text: string): ParsedNote {
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  const frontmatter = readFrontmatter(text, start);
-  if (frontmatter) {
-    start = frontmatter.bodyStart;
-    line = frontmatter.bodyLine;
+/**
+ * A note's content as a NoteParser holds it: valid until its next parse, which reuses the storage.
+ * Only the first `headingCount` headings and `blockCount` block ids are the note's.
+ */
+export interface NoteContent {
+  readonly links: LinkList;
+  readonly headings: readonly string[];
+  readonly headingCount: number;
+  readonly blocks: readonly string[];
+  readonly blockCount: number;
+  readonly frontmatterProblem: FrontmatterProblem | undefined;
+  readonly empty: boolean;
+}
+
+/**
+ * Parses notes one after another into the same storage, for a scan that reads thousands: a parse
+ * makes no arrays and no object per link (see LinkList).
+ */
+export class NoteParser {
+  private readonly scanner = new Scanner();
+
+  parse(text: string): NoteContent {
+    const { scanner } = this;
+    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let line = 1;
+    const frontmatter = readFrontmatter(text, start);
+    if (frontmatter) {
+      start = frontmatter.bodyStart;
+      line = frontmatter.bodyLine;
+    }
+    scanner.reset(text, frontmatter?.problem);
+    scanner.scan(start, line);
+    scanner.resolveReferences();
+    scanner.empty = isBlankFrom(text, start);
+    return scanner;
   }
-  const scanner = new Scanner(text);
-  scanner.scan(start, line);
+}
+
+// Made on first use: Scanner is declared below.
+let shared: NoteParser | undefined;
+
+export function parseNote(text: string): ParsedNote {
+  const content = (shared ??= new NoteParser()).parse(text);
   return {
-    links: scanner.resolveReferences(),
-    headings: scanner.headings,
-    blocks: scanner.blocks,
-    frontmatterProblem: frontmatter?.problem,
-    empty: isBlankFrom(text, start),
+    links: content.links.toArray(),
+    headings: content.headings.slice(0, content.headingCount),
+    blocks: content.blocks.slice(0, content.blockCount),
+    frontmatterProblem: content.frontmatterProblem,
+    empty: content.empty,
+  };
+}
+
+/** A parsed note as content the graph takes (see NoteParser). */
+export function contentOf(parsed: ParsedNote): NoteContent {
+  return {
+    links: LinkList.of(parsed.links),
+    headings: parsed.headings,
+    headingCount: parsed.headings.length,
+    blocks: parsed.blocks,
+    blockCount: parsed.blocks.length,
+    frontmatterProblem: parsed.frontmatterProblem,
+    empty: parsed.empty,
   };
 }
 
@@ -117,13 +164,18 @@ const LOWER_BLOCK_ID = /[0-9a-z-]+/y;
 /** URLs (`https:`, `mailto:`, ...) and network paths are not links to notes. */
 const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
 
-class Scanner {
-  readonly links: ParsedLink[] = [];
+class Scanner implements NoteContent {
+  private text = '';
+  readonly links = new LinkList();
   readonly headings: string[] = [];
+  headingCount = 0;
   readonly blocks: string[] = [];
+  blockCount = 0;
+  frontmatterProblem: FrontmatterProblem | undefined = undefined;
+  empty = false;
   /** Made on the first definition: few notes have any. */
   private definitions: Map<string, string> | undefined = undefined;
-  private readonly references: ReferenceUse[] = [];
+  private references: ReferenceUse[] = [];
   /** Set by inlineDestination. */
   private destination = '';
   /** Inside a fence, or in a comment that began on an earlier line. */
@@ -146,7 +198,28 @@ class Scanner {
   private nextHtmlComment = -1;
   private nextBackslash = -1;
 
-  constructor(private readonly text: string) {}
+  /** Begins a note: everything but the storage is set as for a new scanner. */
+  reset(text: string, frontmatterProblem: FrontmatterProblem | undefined): void {
+    this.text = text;
+    this.links.clear();
+    this.headingCount = 0;
+    this.blockCount = 0;
+    this.frontmatterProblem = frontmatterProblem;
+    this.empty = false;
+    this.definitions = undefined;
+    if (this.references.length) this.references = [];
+    this.destination = '';
+    this.hidden = false;
+    this.fence = undefined;
+    this.commentEnd = 0;
+    this.nextOpen = -1;
+    this.nextPipe = -1;
+    this.nextRare = -1;
+    this.nextTick = -1;
+    this.nextPercents = -1;
+    this.nextHtmlComment = -1;
+    this.nextBackslash = -1;
+  }
 
   /** The body, from `pos` on line `line`; most lines need no more than a glance at their first character. */
   scan(pos: number, line: number): void {
@@ -229,7 +302,7 @@ class Scanner {
     if (first - start >= 4) return start;
     if (c === HASH) {
       const title = headingTitle(text, first, end);
-      if (title !== undefined) this.headings.push(own(title));
+      if (title !== undefined) this.headings[this.headingCount++] = own(title);
     } else if (c === OPEN && this.definition(first, end)) {
       return end;
     }
@@ -257,7 +330,9 @@ class Scanner {
     const id = blockId(this.text, start, end, caret);
     // own(): a lower-case slice of 13 or more characters is a view that keeps the whole note alive:
     // with ids like `^block-with-long-id-1`, the heap after a 10,000-note scan was 46.6 MB, not 34.5.
-    if (id !== undefined && !this.blocks.includes(id)) this.blocks.push(own(id));
+    if (id === undefined) return;
+    for (let i = 0; i < this.blockCount; i++) if (this.blocks[i] === id) return;
+    this.blocks[this.blockCount++] = own(id);
   }
 
   /** The line's inline constructs, from `i` (its start, or where a comment closed) to `end`. */
@@ -290,9 +365,7 @@ class Scanner {
         const pipe = this.nextPipe;
         // Inside a table the alias pipe is written `\|`.
         const targetEnd = pipe > close ? close : text.charCodeAt(pipe - 1) === BACKSLASH ? pipe - 1 : pipe;
-        const link = wikilink(text.slice(open + 2, targetEnd).trim(), embed, line, start - lineStart + 1, close + 2 - start);
-        if (link) {
-          this.links.push(link);
+        if (addWikilink(this.links, text.slice(open + 2, targetEnd).trim(), embed, line, start - lineStart + 1, close + 2 - start)) {
           i = close + 2;
           open = after;
           continue;
@@ -379,8 +452,7 @@ class Scanner {
     if (PLAIN_INLINE_LINK.test(text)) {
       const linkEnd = PLAIN_INLINE_LINK.lastIndex;
       const destination = text.slice(text.indexOf(']', bracket) + 2, linkEnd - 1);
-      const link = toMarkdownLink(destination, embed, line, start - lineStart + 1, linkEnd - start);
-      if (link) this.links.push(link);
+      addMarkdownLink(this.links, destination, embed, line, start - lineStart + 1, linkEnd - start);
       return linkEnd;
     }
     const close = closingBracket(text, bracket, end);
@@ -391,8 +463,7 @@ class Scanner {
     if (after === OPEN_PAREN) {
       const destinationEnd = this.inlineDestination(close + 2, end);
       if (destinationEnd === -1) return bracket + 1;
-      const link = toMarkdownLink(this.destination, embed, line, start - lineStart + 1, destinationEnd - start);
-      if (link) this.links.push(link);
+      addMarkdownLink(this.links, this.destination, embed, line, start - lineStart + 1, destinationEnd - start);
       return destinationEnd;
     }
     const label = text.slice(bracket + 1, close);
@@ -466,29 +537,26 @@ class Scanner {
     if (label.trim()) this.references.push({ label, embed, line, column, length });
   }
 
-  resolveReferences(): ParsedLink[] {
+  resolveReferences(): void {
     const { definitions, links } = this;
-    if (!definitions) return links;
+    if (!definitions) return;
     let found = false;
     for (const use of this.references) {
       const destination = definitions.get(referenceKey(use.label));
-      const link = destination === undefined ? undefined : toMarkdownLink(destination, use.embed, use.line, use.column, use.length);
-      if (!link) continue;
-      links.push(link);
-      found = true;
+      if (destination !== undefined && addMarkdownLink(links, destination, use.embed, use.line, use.column, use.length)) found = true;
     }
-    if (found) links.sort((a, b) => a.line - b.line || a.column - b.column);
-    return links;
+    if (found) links.sortByPosition();
   }
 }
 
-/** `raw` is the target, trimmed: `Note#Heading`. Undefined when it names nothing. */
-function wikilink(raw: string, embed: boolean, line: number, column: number, length: number): ParsedLink | undefined {
+/** `raw` is the target, trimmed: `Note#Heading`. Returns false, adding nothing, when it names nothing. */
+function addWikilink(links: LinkList, raw: string, embed: boolean, line: number, column: number, length: number): boolean {
   const hash = raw.indexOf('#');
   const path = hash === -1 ? raw : raw.slice(0, hash).trim();
   const fragment = hash === -1 ? undefined : raw.slice(hash + 1).trim();
-  if (!path && !fragment) return undefined;
-  return newLink(raw, path, fragment, 'wikilink', embed, line, column, length);
+  if (!path && !fragment) return false;
+  links.push(raw, path, fragment, 'wikilink', embed, line, column, length);
+  return true;
 }
 
 /** Where a fence's run may begin: after any indent and `>` markers. */
@@ -577,30 +645,17 @@ function find(text: string, char: string, from: number): number {
   return at === -1 ? text.length : at;
 }
 
-/** A markdown destination as a link, or undefined for URLs (`https:`, `mailto:`, ...) and empty ones. */
-function toMarkdownLink(destination: string, embed: boolean, line: number, column: number, length: number): ParsedLink | undefined {
+/** Adds a markdown destination as a link; returns false, adding nothing, for URLs (`https:`, `mailto:`, ...) and empty ones. */
+function addMarkdownLink(links: LinkList, destination: string, embed: boolean, line: number, column: number, length: number): boolean {
   // Only a letter (a scheme) or a `/` can begin one: `../note.md` and `#heading` need no regex.
   const c = destination.charCodeAt(0) | 32;
-  if (((c >= 97 && c <= 122) || c === 47) && EXTERNAL.test(destination)) return undefined;
+  if (((c >= 97 && c <= 122) || c === 47) && EXTERNAL.test(destination)) return false;
   const hash = destination.indexOf('#');
   const path = decode(hash === -1 ? destination : destination.slice(0, hash)).trim();
   const fragment = hash === -1 ? undefined : decode(destination.slice(hash + 1)).trim();
-  if (!path && !fragment) return undefined;
-  return newLink(destination, path, fragment, 'markdown', embed, line, column, length);
-}
-
-// One literal with every field in the same order keeps links one shape for V8 (no spreads).
-function newLink(
-  raw: string,
-  path: string,
-  fragment: string | undefined,
-  syntax: ParsedLink['syntax'],
-  embed: boolean,
-  line: number,
-  column: number,
-  length: number,
-): ParsedLink {
-  return { raw, path, fragment, syntax, embed, line, column, length };
+  if (!path && !fragment) return false;
+  links.push(destination, path, fragment, 'markdown', embed, line, column, length);
+  return true;
 }
 
 /**

@@ -174,7 +174,7 @@ export interface LinkTarget {
  */
 export function resolveLink<T extends Named, W extends object>(table: NameTable<T, W>, source: T, link: LinkTarget, deps: LookedUp<NameEntry<T, W>>): Resolution<T> {
   if (link.path === '') return { status: 'resolved', target: source };
-  if (isRelative(link)) {
+  if (isRelative(link.path, link.syntax)) {
     const joined = joinRelative(dirName(source.path), link.path);
     const found = isPath(joined) ? lookupPath(table, nameKey(joined), deps) : undefined;
     if (found) return found;
@@ -258,16 +258,16 @@ function isClean(path: string): boolean {
  * (Once the forms were told apart only by where a NUL sat, and a root note's `[x](a/n.md)` and
  * `a/n.md`'s `[[#h]]` both got "\0a/n.md": one group, which could stay resolved to a deleted file.)
  */
-export function groupKey(source: string, link: LinkTarget & { raw: string }): string {
-  const kind = link.syntax === 'wikilink' ? 'w' : 'm';
-  if (link.path === '') return `\0${kind}${source}\0${link.raw}`;
-  if (isRelative(link)) return `\x01${kind}${dirName(source)}\0${link.raw}`;
-  if (kind === 'm') return `\x03${link.raw}`;
-  return link.raw.charCodeAt(0) > 3 ? link.raw : `\x02${link.raw}`;
+export function groupKey(source: string, raw: string, path: string, syntax: LinkTarget['syntax']): string {
+  const kind = syntax === 'wikilink' ? 'w' : 'm';
+  if (path === '') return `\0${kind}${source}\0${raw}`;
+  if (isRelative(path, syntax)) return `\x01${kind}${dirName(source)}\0${raw}`;
+  if (kind === 'm') return `\x03${raw}`;
+  return raw.charCodeAt(0) > 3 ? raw : `\x02${raw}`;
 }
 
-function isRelative(link: LinkTarget): boolean {
-  return link.syntax === 'markdown' ? !link.path.startsWith('/') : link.path.startsWith('./') || link.path.startsWith('../');
+function isRelative(path: string, syntax: LinkTarget['syntax']): boolean {
+  return syntax === 'markdown' ? !path.startsWith('/') : path.startsWith('./') || path.startsWith('../');
 }
 
 function isPath(path: string): boolean {
