@@ -55,8 +55,12 @@ class FileNode implements Named {
   fromOthers = 0;
   /** Cleared when the file leaves the vault, while groups may still point at it. */
   present = true;
-  /** The link groups resolved to this file, in the order they came. */
-  incoming: Few<LinkGroup> = undefined;
+  /**
+   * The link groups resolved to this file, in the order they came: a list through the groups
+   * (`LinkGroup.nextIncoming`), where an array per file was 8,000 arrays at 10,000 notes.
+   */
+  firstIncoming: LinkGroup | undefined = undefined;
+  lastIncoming: LinkGroup | undefined = undefined;
 
   constructor(
     readonly path: string,
@@ -79,6 +83,9 @@ class LinkGroup implements LinkTarget {
   candidates: string[] | undefined = undefined;
   /** See IndexedLink. */
   fragmentFound: boolean | undefined = undefined;
+  /** Its neighbours in its target's list of incoming groups (see FileNode.firstIncoming). */
+  previousIncoming: LinkGroup | undefined = undefined;
+  nextIncoming: LinkGroup | undefined = undefined;
   /** The entries of the names it looked up and waits on (see `reresolve`). */
   deps: Few<NameEntry<FileNode, LinkGroup>> = undefined;
 
@@ -257,7 +264,8 @@ export class VaultGraph implements HealthFacts {
   }
 
   linksTo(path: string): IndexedLink[] {
-    return [...linksOf(fewItems(this.files.get(path)?.incoming))];
+    const file = this.files.get(path);
+    return file ? [...linksOf(incomingOf(file))] : [];
   }
 
   frontmatterProblem(path: string): FrontmatterProblem | undefined {
@@ -407,7 +415,7 @@ export class VaultGraph implements HealthFacts {
     group.target = resolution.status === 'resolved' ? resolution.target : undefined;
     if (resolution.status === 'broken') this.brokenGroups.add(group);
     else if (resolution.status === 'ambiguous') this.ambiguousGroups.add(group);
-    else group.target!.incoming = fewAdd(group.target!.incoming, group);
+    else attachIncoming(group.target!, group);
   }
 
   private unresolveGroup(group: LinkGroup): void {
@@ -418,7 +426,7 @@ export class VaultGraph implements HealthFacts {
     group.deps = undefined;
     this.brokenGroups.delete(group);
     this.ambiguousGroups.delete(group);
-    if (group.target) group.target.incoming = fewRemove(group.target.incoming, group);
+    if (group.target) detachIncoming(group.target, group);
     group.target = undefined;
   }
 
@@ -439,8 +447,8 @@ export class VaultGraph implements HealthFacts {
     const entry = file.nameEntry;
     // A copy: re-resolving changes these lists.
     const groups = [...fewItems(entry.waiting)];
-    for (const named of [...fewItems(entry.named), ...fewItems(entry.namedMd)]) groups.push(...fewItems(named.incoming));
-    if (!file.present) groups.push(...fewItems(file.incoming));
+    for (const named of [...fewItems(entry.named), ...fewItems(entry.namedMd)]) groups.push(...incomingOf(named));
+    if (!file.present) groups.push(...incomingOf(file));
     for (const group of groups) {
       this.groupEffects(group, -1);
       this.unresolveGroup(group);
@@ -450,7 +458,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   private recheckFragments(file: FileNode): void {
-    for (const group of fewItems(file.incoming)) if (group.fragment !== undefined) this.checkFragment(group);
+    for (const group of incomingOf(file)) if (group.fragment !== undefined) this.checkFragment(group);
   }
 
   private checkFragment(group: LinkGroup): void {
@@ -467,6 +475,30 @@ export class VaultGraph implements HealthFacts {
     const paths = this.names.withName(key);
     toggle(this.clashKeys, key, paths.length > 1 && new Set(paths.map((file) => baseName(file.path))).size > 1);
   }
+}
+
+function attachIncoming(file: FileNode, group: LinkGroup): void {
+  group.previousIncoming = file.lastIncoming;
+  group.nextIncoming = undefined;
+  if (file.lastIncoming) file.lastIncoming.nextIncoming = group;
+  else file.firstIncoming = group;
+  file.lastIncoming = group;
+}
+
+function detachIncoming(file: FileNode, group: LinkGroup): void {
+  const { previousIncoming, nextIncoming } = group;
+  if (previousIncoming) previousIncoming.nextIncoming = nextIncoming;
+  else file.firstIncoming = nextIncoming;
+  if (nextIncoming) nextIncoming.previousIncoming = previousIncoming;
+  else file.lastIncoming = previousIncoming;
+  group.previousIncoming = group.nextIncoming = undefined;
+}
+
+/** The groups resolved to a file, in the order they came, as a new array. */
+function incomingOf(file: FileNode): LinkGroup[] {
+  const groups: LinkGroup[] = [];
+  for (let group = file.firstIncoming; group; group = group.nextIncoming) groups.push(group);
+  return groups;
 }
 
 /** The `i`-th link of a note, as a snapshot of what the index knows of it now. */
