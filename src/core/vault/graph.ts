@@ -3,7 +3,7 @@ import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments
 import type { FrontmatterProblem } from './frontmatter.js';
 import type { LinkList } from './linkList.js';
 import { own, type NoteContent, type ParsedLink, type ParsedNote } from './links.js';
-import { baseName, folderKey, groupKey, LookedUp, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
+import { Ambiguous, baseName, folderKey, groupKey, LookedUp, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
 
@@ -400,9 +400,10 @@ export class VaultGraph implements HealthFacts {
   private resolveGroup(group: LinkGroup): void {
     const { looked } = this;
     const resolution = resolveLink(this.names, group.origin, group, looked);
+    const target = resolution instanceof Ambiguous ? undefined : resolution;
     // A group resolved to a file is found through that file (see `reresolve`), so it waits only on
     // the other names it looked up: most wait on none.
-    const home = resolution.status === 'resolved' ? resolution.target.nameEntry : undefined;
+    const home = target?.nameEntry;
     for (let i = 0; i < looked.count; i++) {
       const entry = looked.at(i);
       if (entry === home) continue;
@@ -410,12 +411,12 @@ export class VaultGraph implements HealthFacts {
       entry.waiting = fewAdd(entry.waiting, group);
     }
     looked.clear();
-    group.status = resolution.status;
-    group.candidates = resolution.status === 'ambiguous' ? resolution.candidates : undefined;
-    group.target = resolution.status === 'resolved' ? resolution.target : undefined;
-    if (resolution.status === 'broken') this.brokenGroups.add(group);
-    else if (resolution.status === 'ambiguous') this.ambiguousGroups.add(group);
-    else attachIncoming(group.target!, group);
+    group.status = target ? 'resolved' : resolution ? 'ambiguous' : 'broken';
+    group.candidates = resolution instanceof Ambiguous ? resolution.candidates : undefined;
+    group.target = target;
+    if (!resolution) this.brokenGroups.add(group);
+    else if (!target) this.ambiguousGroups.add(group);
+    else attachIncoming(target, group);
   }
 
   private unresolveGroup(group: LinkGroup): void {

@@ -155,7 +155,16 @@ export class LookedUp<E extends object> {
   }
 }
 
-export type Resolution<T> = { status: 'resolved'; target: T } | { status: 'ambiguous'; candidates: string[] } | { status: 'broken' };
+/** A link that more than one file could mean. */
+export class Ambiguous {
+  constructor(readonly candidates: string[]) {}
+}
+
+/**
+ * What a link resolves to: the file itself, Ambiguous, or undefined when it is broken. No object
+ * for a resolved link: one each was 0.8 of the 48 MB a 10,000-note scan allocated.
+ */
+export type Resolution<T> = T | Ambiguous | undefined;
 
 export interface LinkTarget {
   /** The path part of the link, trimmed (and percent-decoded for markdown links); '' for the same note. */
@@ -173,7 +182,7 @@ export interface LinkTarget {
  * adding or removing a file with one of those names is the only thing that can change the answer.
  */
 export function resolveLink<T extends Named, W extends object>(table: NameTable<T, W>, source: T, link: LinkTarget, deps: LookedUp<NameEntry<T, W>>): Resolution<T> {
-  if (link.path === '') return { status: 'resolved', target: source };
+  if (link.path === '') return source;
   if (isRelative(link.path, link.syntax)) {
     const joined = joinRelative(dirName(source.path), link.path);
     const found = isPath(joined) ? lookupPath(table, nameKey(joined), deps) : undefined;
@@ -198,16 +207,16 @@ function lookupBare<T extends Named, W extends object>(table: NameTable<T, W>, k
       answer(inFolder(entry.named, '')) ??
       answer(inFolder(entry.namedMd, '')) ??
       answer(entry.named) ??
-      answer(entry.namedMd) ?? { status: 'broken' }
+      answer(entry.namedMd)
     );
   }
   const stem = key.slice(0, -3);
   const entry = addDep(table, stem, deps);
   const atRoot = inFolder(entry.namedMd, '');
-  if (atRoot) return answer(atRoot)!;
+  if (atRoot) return answer(atRoot);
   // `x.md.md` is looked for only once `x.md` is not there (see lookupPath).
   const full = addDep(table, key, deps);
-  return answer(inFolder(full.namedMd, '')) ?? answer(entry.namedMd) ?? answer(full.namedMd) ?? { status: 'broken' };
+  return answer(inFolder(full.namedMd, '')) ?? answer(entry.namedMd) ?? answer(full.namedMd);
 }
 
 /**
@@ -275,7 +284,7 @@ function isPath(path: string): boolean {
 }
 
 /** The files whose whole path key is `key`, then `key` + `.md`. */
-function lookupPath<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: LookedUp<NameEntry<T, W>>): Resolution<T> | undefined {
+function lookupPath<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: LookedUp<NameEntry<T, W>>): Resolution<T> {
   const folder = dirName(key);
   if (!key.endsWith('.md')) {
     const entry = addDep(table, tail(key), deps);
@@ -292,14 +301,14 @@ function lookupName<T extends Named, W extends object>(table: NameTable<T, W>, k
   const slash = key.lastIndexOf('/');
   // slice() of the whole string is the string itself, hash and all.
   const name = key.slice(slash + 1);
-  if (!name || name === '.' || name === '..') return { status: 'broken' };
+  if (!name || name === '.' || name === '..') return undefined;
   // `[[folder/name]]` that is not a path from the root still matches a file whose path ends with it.
   const suffix = slash === -1 ? undefined : `/${key}`;
   const stem = dependencyKey(name);
   const entry = addDep(table, stem, deps);
-  if (stem === name) return answer(withSuffix(entry, entry.named, suffix)) ?? answer(withSuffix(entry, entry.namedMd, suffix)) ?? { status: 'broken' };
+  if (stem === name) return answer(withSuffix(entry, entry.named, suffix)) ?? answer(withSuffix(entry, entry.namedMd, suffix));
   const full = addDep(table, name, deps);
-  return answer(withSuffix(entry, entry.namedMd, suffix && suffix.slice(0, -3))) ?? answer(withSuffix(full, full.namedMd, suffix)) ?? { status: 'broken' };
+  return answer(withSuffix(entry, entry.namedMd, suffix && suffix.slice(0, -3))) ?? answer(withSuffix(full, full.namedMd, suffix));
 }
 
 /**
@@ -325,10 +334,11 @@ function addDep<T extends Named, W extends object>(table: NameTable<T, W>, key: 
   return entry;
 }
 
-function answer<T extends Named>(files: Few<T> | readonly T[]): Resolution<T> | undefined {
+/** The file, or Ambiguous for several; undefined for none (where the caller looks next). */
+function answer<T extends Named>(files: Few<T> | readonly T[]): Resolution<T> {
   if (files === undefined) return undefined;
-  if (!Array.isArray(files)) return { status: 'resolved', target: files as T };
+  if (!Array.isArray(files)) return files as T;
   if (files.length === 0) return undefined;
-  if (files.length === 1) return { status: 'resolved', target: files[0]! };
-  return { status: 'ambiguous', candidates: files.map((file) => file.path).sort() };
+  if (files.length === 1) return files[0]!;
+  return new Ambiguous(files.map((file) => file.path).sort());
 }
