@@ -20,35 +20,20 @@ export interface IndexedLink extends ParsedLink {
   readonly fragmentFound: boolean | undefined;
 }
 
-/** Slots per link in `NoteEntry.links`. */
+/** Slots per link in `FileNode.links`. */
 const SLOTS = 4;
 
 /**
- * A note's content as the index keeps it. Its links are no objects of their own, but four slots of
- * one array: the group (which holds what the link points at and whether that exists), line,
- * column, and length × 2 plus 1 for an embed. At 10,000 notes the 50,000 link objects were 6 of
- * the 34 MB heap after a scan, all of it copied by the GC on the way.
+ * The links of a note whose content has not come yet (or is being replaced), and of every
+ * attachment: shared, never changed.
  */
-class NoteEntry implements FragmentTargets {
-  constructor(
-    readonly links: (LinkGroup | number)[],
-    readonly headings: string,
-    readonly blocks: string,
-    readonly frontmatterProblem: FrontmatterProblem | undefined,
-    readonly empty: boolean,
-  ) {}
+const NO_LINKS: (LinkGroup | number)[] = [];
 
-  get linkCount(): number {
-    return this.links.length / SLOTS;
-  }
-
-  group(i: number): LinkGroup {
-    return this.links[i * SLOTS] as LinkGroup;
-  }
-}
-
-/** A file of the vault, with what points at it. */
-class FileNode implements Named {
+/**
+ * A file of the vault, with what points at it, and a note's content: one object per note, where a
+ * content object of its own was 10,000 objects more at 10,000 notes for the GC to copy.
+ */
+class FileNode implements Named, FragmentTargets {
   /** The name table's entry of its file name, set when the file goes in. */
   nameEntry!: NameEntry<FileNode, LinkGroup>;
   /** Link groups with links from other notes resolved to this file, counted once per (group, note). */
@@ -61,12 +46,30 @@ class FileNode implements Named {
    */
   firstIncoming: LinkGroup | undefined = undefined;
   lastIncoming: LinkGroup | undefined = undefined;
+  /**
+   * A note's links. No objects of their own, but four slots each: the group (which holds what the
+   * link points at and whether that exists), line, column, and length × 2 plus 1 for an embed. At
+   * 10,000 notes the 50,000 link objects were 6 of the 34 MB heap after a scan.
+   */
+  links = NO_LINKS;
+  headings = '';
+  blocks = '';
+  frontmatterProblem: FrontmatterProblem | undefined = undefined;
+  empty = false;
 
   constructor(
     readonly path: string,
     readonly folderKey: string,
-    public note: NoteEntry | undefined,
+    readonly isNote: boolean,
   ) {}
+
+  get linkCount(): number {
+    return this.links.length / SLOTS;
+  }
+
+  group(i: number): LinkGroup {
+    return this.links[i * SLOTS] as LinkGroup;
+  }
 }
 
 /**
@@ -124,13 +127,6 @@ export interface HealthFacts {
 }
 
 /**
- * A note whose content has not come yet, shared by all of them and never changed: during a scan
- * each note's own would live from the listing until its read, long enough for the GC to copy it
- * twice for nothing.
- */
-const PENDING = new NoteEntry([], '', '', undefined, false);
-
-/**
  * Notes, links and backlinks, with every health fact maintained as files come and go. Each change
  * touches only what it can affect: the changed note's own links, the link groups that looked up its
  * file name (found through the name table's waiting lists, never by scanning the vault), and the
@@ -175,8 +171,8 @@ export class VaultGraph implements HealthFacts {
     graph.building = true;
     // Index loops and forEach here and in finishBuild: a for-of in code V8 has not optimised yet
     // makes an object per step (2.7 of the 62 MB a 10,000-note scan allocated).
-    for (let i = 0; i < notes.length; i++) graph.buildOrder.push(graph.addFile(notes[i]!, PENDING));
-    for (let i = 0; i < attachments.length; i++) graph.addFile(attachments[i]!, undefined);
+    for (let i = 0; i < notes.length; i++) graph.buildOrder.push(graph.addFile(notes[i]!, true));
+    for (let i = 0; i < attachments.length; i++) graph.addFile(attachments[i]!, false);
     return graph;
   }
 
@@ -192,7 +188,7 @@ export class VaultGraph implements HealthFacts {
     this.building = false;
     this.buildOrder = [];
     this.files.forEach((file) => {
-      if (file.fromOthers === 0) (file.note ? this.orphans : this.unusedAttachments).add(file.path);
+      if (file.fromOthers === 0) (file.isNote ? this.orphans : this.unusedAttachments).add(file.path);
     });
     this.names.forEachSharedName((key) => this.updateClashKey(key));
   }
@@ -216,10 +212,9 @@ export class VaultGraph implements HealthFacts {
   /** A note as parsed, for moving it without reading it again. */
   parsed(path: string): ParsedNote | undefined {
     const file = this.files.get(path);
-    const note = file?.note;
-    if (!note) return undefined;
+    if (!file?.isNote) return undefined;
     const links: ParsedLink[] = linksIn(file);
-    return { links, headings: lines(note.headings), blocks: lines(note.blocks), frontmatterProblem: note.frontmatterProblem, empty: note.empty };
+    return { links, headings: lines(file.headings), blocks: lines(file.blocks), frontmatterProblem: file.frontmatterProblem, empty: file.empty };
   }
 
   paths(): IterableIterator<string> {
@@ -229,8 +224,8 @@ export class VaultGraph implements HealthFacts {
   /** Adds or replaces a note. */
   setNote(path: string, content: NoteContent): void {
     const existing = this.files.get(path);
-    if (existing?.note) this.detachNote(existing);
-    const file = existing ?? this.addFile(path, PENDING);
+    if (existing?.isNote) this.detachNote(existing);
+    const file = existing ?? this.addFile(path, true);
     this.fillNote(file, content);
     if (!existing) this.reresolve(file);
     this.recheckFragments(file);
@@ -238,7 +233,7 @@ export class VaultGraph implements HealthFacts {
 
   addAttachment(path: string): void {
     if (this.files.has(path)) return;
-    this.reresolve(this.addFile(path, undefined));
+    this.reresolve(this.addFile(path, false));
   }
 
   removeFile(path: string): void {
@@ -246,7 +241,7 @@ export class VaultGraph implements HealthFacts {
     if (!file) return;
     this.files.delete(path);
     file.present = false;
-    if (file.note) this.noteCount--;
+    if (file.isNote) this.noteCount--;
     else this.attachmentCount--;
     this.orphans.delete(path);
     this.unusedAttachments.delete(path);
@@ -254,13 +249,13 @@ export class VaultGraph implements HealthFacts {
     this.withFrontmatterProblems.delete(path);
     this.names.delete(file);
     this.updateClash(path);
-    if (file.note) this.detachNote(file);
+    if (file.isNote) this.detachNote(file);
     this.reresolve(file);
   }
 
   linksFrom(path: string): readonly IndexedLink[] {
     const file = this.files.get(path);
-    return file?.note ? linksIn(file) : [];
+    return file?.isNote ? linksIn(file) : [];
   }
 
   linksTo(path: string): IndexedLink[] {
@@ -269,7 +264,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   frontmatterProblem(path: string): FrontmatterProblem | undefined {
-    return this.files.get(path)?.note?.frontmatterProblem;
+    return this.files.get(path)?.frontmatterProblem;
   }
 
   clashes(): { name: string; paths: string[] }[] {
@@ -282,23 +277,23 @@ export class VaultGraph implements HealthFacts {
   /** How to write a link to each note: its name, or its path where the name is shared. */
   noteNames(): string[] {
     const names: string[] = [];
-    for (const { path, note } of this.files.values()) {
-      if (!note) continue;
+    for (const { path, isNote } of this.files.values()) {
+      if (!isNote) continue;
       const shared = this.names.withName(nameKey(baseName(path))).length > 1;
       names.push((shared ? path : baseName(path)).replace(/\.md$/i, ''));
     }
     return names.sort();
   }
 
-  private addFile(path: string, note: NoteEntry | undefined): FileNode {
-    const file = new FileNode(path, this.folderKeyOf(path), note);
+  private addFile(path: string, isNote: boolean): FileNode {
+    const file = new FileNode(path, this.folderKeyOf(path), isNote);
     this.files.set(path, file);
-    if (note) this.noteCount++;
+    if (isNote) this.noteCount++;
     else this.attachmentCount++;
     file.nameEntry = this.names.add(file);
     if (!this.building) {
       this.updateClash(path);
-      (note ? this.orphans : this.unusedAttachments).add(path);
+      (isNote ? this.orphans : this.unusedAttachments).add(path);
     }
     return file;
   }
@@ -321,8 +316,11 @@ export class VaultGraph implements HealthFacts {
     // new Array(n) has exactly n slots; a push grows an array to 17 (see `fewAdd`).
     const slots = new Array<LinkGroup | number>(count * SLOTS);
     // In place before its links join: outside a build, a link to its own heading is checked against it.
-    const { headings, headingCount, blocks, blockCount } = content;
-    file.note = new NoteEntry(slots, joinLines(headings, headingCount), joinLines(blocks, blockCount), content.frontmatterProblem, content.empty);
+    file.links = slots;
+    file.headings = joinLines(content.headings, content.headingCount);
+    file.blocks = joinLines(content.blocks, content.blockCount);
+    file.frontmatterProblem = content.frontmatterProblem;
+    file.empty = content.empty;
     for (let i = 0, at = 0; i < count; i++, at += SLOTS) {
       slots[at] = this.join(file, links, i);
       slots[at + 1] = links.line[i]!;
@@ -366,10 +364,9 @@ export class VaultGraph implements HealthFacts {
 
   /** Takes a note's links out of their groups, dropping the groups left empty. */
   private detachNote(file: FileNode): void {
-    const note = file.note!;
-    this.linkCount -= note.linkCount;
-    for (let i = 0; i < note.linkCount; i++) {
-      const group = note.group(i);
+    this.linkCount -= file.linkCount;
+    for (let i = 0; i < file.linkCount; i++) {
+      const group = file.group(i);
       // A group the note has several links in was left at the first of them.
       if (!fewHas(group.sources, file)) continue;
       if (group.sources === file) {
@@ -379,7 +376,11 @@ export class VaultGraph implements HealthFacts {
       } else if (group.target && group.target !== file) this.bump(group.target, -1);
       group.sources = fewRemove(group.sources, file);
     }
-    file.note = PENDING;
+    file.links = NO_LINKS;
+    file.headings = '';
+    file.blocks = '';
+    file.frontmatterProblem = undefined;
+    file.empty = false;
   }
 
   /** What a resolved group gives (or, with -1, takes from) its target: backlinks and a checked fragment. */
@@ -436,7 +437,7 @@ export class VaultGraph implements HealthFacts {
     file.fromOthers += delta;
     // Only the moves between none and some change a set; a build fills the sets when it finishes.
     if ((before !== 0 && file.fromOthers !== 0) || !file.present || this.building) return;
-    toggle(file.note ? this.orphans : this.unusedAttachments, file.path, file.fromOthers === 0);
+    toggle(file.isNote ? this.orphans : this.unusedAttachments, file.path, file.fromOthers === 0);
   }
 
   /**
@@ -463,8 +464,8 @@ export class VaultGraph implements HealthFacts {
   }
 
   private checkFragment(group: LinkGroup): void {
-    const note = group.target?.note;
-    group.fragmentFound = note && hasFragment(note, group.fragment!, group.syntax);
+    const { target } = group;
+    group.fragmentFound = target?.isNote ? hasFragment(target, group.fragment!, group.syntax) : undefined;
     toggle(this.missingFragmentGroups, group, group.fragmentFound === false);
   }
 
@@ -504,7 +505,7 @@ function incomingOf(file: FileNode): LinkGroup[] {
 
 /** The `i`-th link of a note, as a snapshot of what the index knows of it now. */
 function linkAt(file: FileNode, i: number): IndexedLink {
-  const { links } = file.note!;
+  const { links } = file;
   const at = i * SLOTS;
   const group = links[at] as LinkGroup;
   const length = links[at + 3] as number;
@@ -526,15 +527,14 @@ function linkAt(file: FileNode, i: number): IndexedLink {
 }
 
 function linksIn(file: FileNode): IndexedLink[] {
-  return Array.from({ length: file.note!.linkCount }, (_, i) => linkAt(file, i));
+  return Array.from({ length: file.linkCount }, (_, i) => linkAt(file, i));
 }
 
 /** Every link of the groups, found in the notes the groups list (each note once per group). */
 function* linksOf(groups: Iterable<LinkGroup>): IterableIterator<IndexedLink> {
   for (const group of groups) {
     for (const file of fewItems(group.sources)) {
-      const note = file.note!;
-      for (let i = 0; i < note.linkCount; i++) if (note.group(i) === group) yield linkAt(file, i);
+      for (let i = 0; i < file.linkCount; i++) if (file.group(i) === group) yield linkAt(file, i);
     }
   }
 }
