@@ -2,7 +2,7 @@ import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js
 import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
 import type { LinkList } from './linkList.js';
-import { own, type NoteContent, type ParsedLink, type ParsedNote } from './links.js';
+import { linkFragment, linkPath, own, type NoteContent, type ParsedLink, type ParsedNote } from './links.js';
 import { Ambiguous, baseName, folderKey, groupKey, LookedUp, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
@@ -97,10 +97,25 @@ class LinkGroup implements LinkTarget {
     // Any member resolves like every other, so the first one's note stands for the group.
     readonly origin: FileNode,
     readonly raw: string,
-    readonly path: string,
-    readonly fragment: string | undefined,
     readonly syntax: LinkTarget['syntax'],
   ) {}
+
+  /**
+   * The path and fragment are made from `raw` when asked: kept, the ones that differ from it were
+   * 12,000 strings at 10,000 notes. The scan's own resolving and checking need them once per group.
+   */
+  get path(): string {
+    return linkPath(this.raw, this.syntax);
+  }
+
+  get fragment(): string | undefined {
+    return linkFragment(this.raw, this.syntax);
+  }
+
+  /** Whether its links name a heading or block: `fragment !== undefined`, without making it. */
+  get hasFragmentPart(): boolean {
+    return this.raw.includes('#');
+  }
 
   /** The links of other notes than its target in it, counted once per note (see FileNode.fromOthers). */
   get fromOthers(): number {
@@ -183,7 +198,7 @@ export class VaultGraph implements HealthFacts {
 
   finishBuild(): void {
     this.groups.forEach((group) => {
-      if (group.target && group.fragment !== undefined) this.checkFragment(group);
+      if (group.target && group.hasFragmentPart) this.checkFragment(group);
     });
     this.building = false;
     this.buildOrder = [];
@@ -346,12 +361,10 @@ export class VaultGraph implements HealthFacts {
     if (!group) {
       // Its strings are copies (see `own`): the parser's are views into the note's text.
       const ownKey = own(key);
-      const ownRaw = key === raw ? ownKey : own(raw);
-      const fragment = links.fragment[i];
-      group = new LinkGroup(ownKey, file, ownRaw, path === raw ? ownRaw : own(path), fragment && own(fragment), syntax);
+      group = new LinkGroup(ownKey, file, key === raw ? ownKey : own(raw), syntax);
       this.groups.set(ownKey, group);
       group.sources = file;
-      this.resolveGroup(group);
+      this.resolveGroup(group, path);
       this.groupEffects(group, 1);
       return group;
     }
@@ -389,7 +402,7 @@ export class VaultGraph implements HealthFacts {
     if (direction === -1) {
       group.fragmentFound = undefined;
       this.missingFragmentGroups.delete(group);
-    } else if (target && group.fragment !== undefined && !this.building) {
+    } else if (target && group.hasFragmentPart && !this.building) {
       // A build checks headings and blocks once every note is in (finishBuild).
       this.checkFragment(group);
     }
@@ -398,9 +411,10 @@ export class VaultGraph implements HealthFacts {
     if (count > 0) this.bump(target, direction * count);
   }
 
-  private resolveGroup(group: LinkGroup): void {
+  /** `path` is the group's, when its maker has it at hand. */
+  private resolveGroup(group: LinkGroup, path = group.path): void {
     const { looked } = this;
-    const resolution = resolveLink(this.names, group.origin, group, looked);
+    const resolution = resolveLink(this.names, group.origin, path, group.syntax, looked);
     const target = resolution instanceof Ambiguous ? undefined : resolution;
     // A group resolved to a file is found through that file (see `reresolve`), so it waits only on
     // the other names it looked up: most wait on none.
@@ -460,7 +474,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   private recheckFragments(file: FileNode): void {
-    for (const group of incomingOf(file)) if (group.fragment !== undefined) this.checkFragment(group);
+    for (const group of incomingOf(file)) if (group.hasFragmentPart) this.checkFragment(group);
   }
 
   private checkFragment(group: LinkGroup): void {

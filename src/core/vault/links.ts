@@ -551,12 +551,28 @@ class Scanner implements NoteContent {
 
 /** `raw` is the target, trimmed: `Note#Heading`. Returns false, adding nothing, when it names nothing. */
 function addWikilink(links: LinkList, raw: string, embed: boolean, line: number, column: number, length: number): boolean {
-  const hash = raw.indexOf('#');
-  const path = hash === -1 ? raw : raw.slice(0, hash).trim();
-  const fragment = hash === -1 ? undefined : raw.slice(hash + 1).trim();
+  const path = linkPath(raw, 'wikilink');
+  const fragment = linkFragment(raw, 'wikilink');
   if (!path && !fragment) return false;
   links.push(raw, path, fragment, 'wikilink', embed, line, column, length);
   return true;
+}
+
+/**
+ * A link's path as ParsedLink has it, from its destination as written (`raw`), so that what keeps
+ * links need not keep their paths too (see LinkGroup).
+ */
+export function linkPath(raw: string, syntax: ParsedLink['syntax']): string {
+  const hash = raw.indexOf('#');
+  if (syntax === 'wikilink') return hash === -1 ? raw : raw.slice(0, hash).trim();
+  return decode(hash === -1 ? raw : raw.slice(0, hash)).trim();
+}
+
+/** A link's fragment as ParsedLink has it, from its destination as written (see linkPath). */
+export function linkFragment(raw: string, syntax: ParsedLink['syntax']): string | undefined {
+  const hash = raw.indexOf('#');
+  if (hash === -1) return undefined;
+  return syntax === 'wikilink' ? raw.slice(hash + 1).trim() : decode(raw.slice(hash + 1)).trim();
 }
 
 /** Where a fence's run may begin: after any indent and `>` markers. */
@@ -650,9 +666,8 @@ function addMarkdownLink(links: LinkList, destination: string, embed: boolean, l
   // Only a letter (a scheme) or a `/` can begin one: `../note.md` and `#heading` need no regex.
   const c = destination.charCodeAt(0) | 32;
   if (((c >= 97 && c <= 122) || c === 47) && EXTERNAL.test(destination)) return false;
-  const hash = destination.indexOf('#');
-  const path = decode(hash === -1 ? destination : destination.slice(0, hash)).trim();
-  const fragment = hash === -1 ? undefined : decode(destination.slice(hash + 1)).trim();
+  const path = linkPath(destination, 'markdown');
+  const fragment = linkFragment(destination, 'markdown');
   if (!path && !fragment) return false;
   links.push(destination, path, fragment, 'markdown', embed, line, column, length);
   return true;

@@ -181,14 +181,20 @@ export interface LinkTarget {
  * `deps` receives the entries of the names looked up (made if missing, under `dependencyKey`):
  * adding or removing a file with one of those names is the only thing that can change the answer.
  */
-export function resolveLink<T extends Named, W extends object>(table: NameTable<T, W>, source: T, link: LinkTarget, deps: LookedUp<NameEntry<T, W>>): Resolution<T> {
-  if (link.path === '') return source;
-  if (isRelative(link.path, link.syntax)) {
-    const joined = joinRelative(dirName(source.path), link.path);
+export function resolveLink<T extends Named, W extends object>(
+  table: NameTable<T, W>,
+  source: T,
+  path: string,
+  syntax: LinkTarget['syntax'],
+  deps: LookedUp<NameEntry<T, W>>,
+): Resolution<T> {
+  if (path === '') return source;
+  if (isRelative(path, syntax)) {
+    const joined = joinRelative(dirName(source.path), path);
     const found = isPath(joined) ? lookupPath(table, nameKey(joined), deps) : undefined;
     if (found) return found;
   }
-  const absolute = isClean(link.path) ? link.path : posix.normalize(link.path.replace(/^\/+/, ''));
+  const absolute = isClean(path) ? path : posix.normalize(path.replace(/^\/+/, ''));
   // One key for the whole path; the name's key is its tail (case and NFC never cross a '/').
   const key = nameKey(absolute);
   if (!isPath(absolute)) return lookupName(table, key, deps);
