@@ -149,7 +149,6 @@ export interface HealthFacts {
  */
 export class VaultGraph implements HealthFacts {
   private readonly names = new NameTable<FileNode, LinkGroup>();
-  private readonly files = new Map<string, FileNode>();
   private readonly groups = new Map<string, LinkGroup>();
   private readonly clashKeys = new Set<string>();
   private readonly brokenGroups = new Set<LinkGroup>();
@@ -202,7 +201,7 @@ export class VaultGraph implements HealthFacts {
     });
     this.building = false;
     this.buildOrder = [];
-    this.files.forEach((file) => {
+    this.names.forEachFile((file) => {
       if (file.fromOthers === 0) (file.isNote ? this.orphans : this.unusedAttachments).add(file.path);
     });
     this.names.forEachSharedName((key) => this.updateClashKey(key));
@@ -221,24 +220,26 @@ export class VaultGraph implements HealthFacts {
   }
 
   has(path: string): boolean {
-    return this.files.has(path);
+    return this.names.fileAt(path) !== undefined;
   }
 
   /** A note as parsed, for moving it without reading it again. */
   parsed(path: string): ParsedNote | undefined {
-    const file = this.files.get(path);
+    const file = this.names.fileAt(path);
     if (!file?.isNote) return undefined;
     const links: ParsedLink[] = linksIn(file);
     return { links, headings: lines(file.headings), blocks: lines(file.blocks), frontmatterProblem: file.frontmatterProblem, empty: file.empty };
   }
 
-  paths(): IterableIterator<string> {
-    return this.files.keys();
+  paths(): string[] {
+    const paths: string[] = [];
+    this.names.forEachFile((file) => paths.push(file.path));
+    return paths;
   }
 
   /** Adds or replaces a note. */
   setNote(path: string, content: NoteContent): void {
-    const existing = this.files.get(path);
+    const existing = this.names.fileAt(path);
     if (existing?.isNote) this.detachNote(existing);
     const file = existing ?? this.addFile(path, true);
     this.fillNote(file, content);
@@ -247,14 +248,13 @@ export class VaultGraph implements HealthFacts {
   }
 
   addAttachment(path: string): void {
-    if (this.files.has(path)) return;
+    if (this.has(path)) return;
     this.reresolve(this.addFile(path, false));
   }
 
   removeFile(path: string): void {
-    const file = this.files.get(path);
+    const file = this.names.fileAt(path);
     if (!file) return;
-    this.files.delete(path);
     file.present = false;
     if (file.isNote) this.noteCount--;
     else this.attachmentCount--;
@@ -269,17 +269,17 @@ export class VaultGraph implements HealthFacts {
   }
 
   linksFrom(path: string): readonly IndexedLink[] {
-    const file = this.files.get(path);
+    const file = this.names.fileAt(path);
     return file?.isNote ? linksIn(file) : [];
   }
 
   linksTo(path: string): IndexedLink[] {
-    const file = this.files.get(path);
+    const file = this.names.fileAt(path);
     return file ? [...linksOf(incomingOf(file))] : [];
   }
 
   frontmatterProblem(path: string): FrontmatterProblem | undefined {
-    return this.files.get(path)?.frontmatterProblem;
+    return this.names.fileAt(path)?.frontmatterProblem;
   }
 
   clashes(): { name: string; paths: string[] }[] {
@@ -292,17 +292,16 @@ export class VaultGraph implements HealthFacts {
   /** How to write a link to each note: its name, or its path where the name is shared. */
   noteNames(): string[] {
     const names: string[] = [];
-    for (const { path, isNote } of this.files.values()) {
-      if (!isNote) continue;
+    this.names.forEachFile(({ path, isNote }) => {
+      if (!isNote) return;
       const shared = this.names.withName(nameKey(baseName(path))).length > 1;
       names.push((shared ? path : baseName(path)).replace(/\.md$/i, ''));
-    }
+    });
     return names.sort();
   }
 
   private addFile(path: string, isNote: boolean): FileNode {
     const file = new FileNode(path, this.folderKeyOf(path), isNote);
-    this.files.set(path, file);
     if (isNote) this.noteCount++;
     else this.attachmentCount++;
     file.nameEntry = this.names.add(file);

@@ -231,6 +231,6 @@ export class VaultIndex {
   private forEachUnder(rel: string, fn: (file: string) => void): void {
     if (this.graph.has(rel)) return fn(rel);
     const prefix = `${rel}/`;
-    for (const file of [...this.graph.paths()]) if (file.startsWith(prefix)) fn(file);
+    for (const file of this.graph.paths()) if (file.startsWith(prefix)) fn(file);
   }
 }

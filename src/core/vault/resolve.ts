@@ -98,6 +98,23 @@ export class NameTable<T extends Named, W extends object> {
     this.release(entry);
   }
 
+  /** The file at `path`, found among the files of its name. */
+  fileAt(path: string): T | undefined {
+    const entry = this.entries.get(entryKey(path));
+    const files = entry && (isNotePath(path) ? entry.namedMd : entry.named);
+    if (!Array.isArray(files)) return files?.path === path ? files : undefined;
+    return files.find((file) => file.path === path);
+  }
+
+  forEachFile(callback: (file: T) => void): void {
+    this.entries.forEach(({ named, namedMd }) => {
+      if (Array.isArray(named)) named.forEach((file) => callback(file));
+      else if (named) callback(named);
+      if (Array.isArray(namedMd)) namedMd.forEach((file) => callback(file));
+      else if (namedMd) callback(namedMd);
+    });
+  }
+
   /** The entry for a key, made if missing; `release` drops it again once it holds nothing. */
   entry(key: string): NameEntry<T, W> {
     let entry = this.entries.get(key);
