@@ -61,9 +61,10 @@ function entryKey(path: string): string {
  * Everything filed under one name key without its `.md` (see `dependencyKey`): the files of that
  * name, notes apart, and what waits on the name. `[[Note]]` looks for `note` and `note.md`, as a
  * path and as a name, all in the entry `note`; a path lookup (`[[a/Note]]`) reads the entry of the
- * path's last part and compares its files' folder keys. So a file makes one entry, not one for its name
- * and one for its path, and a lookup needs no `${key}.md` strings: map operations cost 0.3-0.6 µs
- * each in a scan's heap (cache misses), and were the largest part of building the index.
+ * path's last part and compares its files' folder keys. So a file makes one entry, not one for its
+ * name and one for its path, and a lookup needs no `${key}.md` strings: map operations cost
+ * 0.3-0.6 µs each in a scan's heap (cache misses), and were the largest part of building the index.
+ * The table is also where the graph finds a file by its path.
  */
 export class NameEntry<T extends Named, W extends object> {
   /** Files of this name that are not notes (an attachment `img.png`, a file without extension). */
