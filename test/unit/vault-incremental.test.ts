@@ -251,3 +251,27 @@ test('incremental: a resolved link moves to a file of another name that it looke
     await removeVault(root);
   }
 });
+
+test('incremental: notes whose links a scan filed side by side, and one too big to share, change and go like any other', async () => {
+  // More links than a build's shared chunk of slots holds (16,384), so that note gets slots of its own.
+  const huge = Array.from({ length: 17_000 }, (_, i) => `[[N${i % 3}]]`).join(' ');
+  const root = await makeVault({ 'N0.md': '[[N1]] [[Missing]]', 'N1.md': '[[N2]]', 'N2.md': '# N2', 'Huge.md': huge, 'N3.md': '[[N0]]' });
+  try {
+    const index = new VaultIndex(root);
+    const before = await index.scan();
+    assert.equal(before.links, 17_004);
+    assert.deepEqual(before.brokenLinks.map((link) => link.target), ['Missing']);
+    await writeFile(join(root, 'N0.md'), '[[N3]]');
+    await index.update('N0.md');
+    await writeFile(join(root, 'Huge.md'), '[[Missing too]]');
+    await index.update('Huge.md');
+    await rm(join(root, 'N1.md'));
+    await index.remove('N1.md');
+    const after = index.report();
+    assert.deepEqual(after, await new VaultIndex(root).scan());
+    assert.deepEqual(after.brokenLinks.map((link) => `${link.source}: ${link.target}`), ['Huge.md: Missing too']);
+    assert.deepEqual([after.links, after.orphans], [3, ['Huge.md', 'N2.md']]);
+  } finally {
+    await removeVault(root);
+  }
+});

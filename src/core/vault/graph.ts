@@ -24,6 +24,13 @@ export interface IndexedLink extends ParsedLink {
 const SLOTS = 4;
 
 /**
+ * Slots per chunk: a build puts the links of many notes one after another in a chunk, an array too
+ * big for the GC's young generation (256 KB), where an array per note was 10,000 arrays (20,000
+ * objects) at 10,000 notes, each copied twice by the GC. Notes changed later get arrays of their own.
+ */
+const CHUNK_SLOTS = 1 << 16;
+
+/**
  * The links of a note whose content has not come yet (or is being replaced), and of every
  * attachment: shared, never changed.
  */
@@ -47,11 +54,14 @@ class FileNode implements Named, FragmentTargets {
   firstIncoming: LinkGroup | undefined = undefined;
   lastIncoming: LinkGroup | undefined = undefined;
   /**
-   * A note's links. No objects of their own, but four slots each: the group (which holds what the
-   * link points at and whether that exists), line, column, and length × 2 plus 1 for an embed. At
-   * 10,000 notes the 50,000 link objects were 6 of the 34 MB heap after a scan.
+   * A note's links, from `linkStart` in `links` (its own array, or a build's chunk). No objects of
+   * their own, but four slots each: the group (which holds what the link points at and whether that
+   * exists), line, column, and length × 2 plus 1 for an embed. At 10,000 notes the 50,000 link
+   * objects were 6 of the 34 MB heap after a scan.
    */
   links = NO_LINKS;
+  linkStart = 0;
+  linkCount = 0;
   headings = '';
   blocks = '';
   frontmatterProblem: FrontmatterProblem | undefined = undefined;
@@ -63,12 +73,8 @@ class FileNode implements Named, FragmentTargets {
     readonly isNote: boolean,
   ) {}
 
-  get linkCount(): number {
-    return this.links.length / SLOTS;
-  }
-
   group(i: number): LinkGroup {
-    return this.links[i * SLOTS] as LinkGroup;
+    return this.links[this.linkStart + i * SLOTS] as LinkGroup;
   }
 }
 
@@ -156,6 +162,9 @@ export class VaultGraph implements HealthFacts {
   private readonly missingFragmentGroups = new Set<LinkGroup>();
   /** What `resolveGroup` looked up (see LookedUp). */
   private readonly looked = new LookedUp<NameEntry<FileNode, LinkGroup>>();
+  /** The chunk a build files links in (see CHUNK_SLOTS), and how much of it is taken. */
+  private chunk: (LinkGroup | number)[] = NO_LINKS;
+  private chunkUsed = 0;
   private lastFolder = '';
   private lastFolderKey = '';
   /** Between `startBuild` and the end of `finishBuild`. */
@@ -201,6 +210,7 @@ export class VaultGraph implements HealthFacts {
     });
     this.building = false;
     this.buildOrder = [];
+    this.chunk = NO_LINKS;
     this.names.forEachFile((file) => {
       if (file.fromOthers === 0) (file.isNote ? this.orphans : this.unusedAttachments).add(file.path);
     });
@@ -327,15 +337,14 @@ export class VaultGraph implements HealthFacts {
     const { path } = file;
     const { links } = content;
     const count = links.count;
-    // new Array(n) has exactly n slots; a push grows an array to 17 (see `fewAdd`).
-    const slots = new Array<LinkGroup | number>(count * SLOTS);
     // In place before its links join: outside a build, a link to its own heading is checked against it.
-    file.links = slots;
+    this.placeSlots(file, count);
+    const { links: slots, linkStart: start } = file;
     file.headings = joinLines(content.headings, content.headingCount);
     file.blocks = joinLines(content.blocks, content.blockCount);
     file.frontmatterProblem = content.frontmatterProblem;
     file.empty = content.empty;
-    for (let i = 0, at = 0; i < count; i++, at += SLOTS) {
+    for (let i = 0, at = start; i < count; i++, at += SLOTS) {
       slots[at] = this.join(file, links, i);
       slots[at + 1] = links.line[i]!;
       slots[at + 2] = links.column[i]!;
@@ -345,6 +354,25 @@ export class VaultGraph implements HealthFacts {
     // A note being built is in neither set yet.
     if (content.empty || !this.building) toggle(this.emptyNotes, path, content.empty);
     if (content.frontmatterProblem || !this.building) toggle(this.withFrontmatterProblems, path, content.frontmatterProblem !== undefined);
+  }
+
+  /** Gives a note room for its links: in the build's chunk, or (outside a build, or for a huge note) an array of its own. */
+  private placeSlots(file: FileNode, count: number): void {
+    const size = count * SLOTS;
+    file.linkCount = count;
+    if (!this.building || size > CHUNK_SLOTS) {
+      // new Array(n) has exactly n slots; a push grows an array to 17 (see `fewAdd`).
+      file.links = new Array<LinkGroup | number>(size);
+      file.linkStart = 0;
+      return;
+    }
+    if (this.chunkUsed + size > this.chunk.length) {
+      this.chunk = new Array<LinkGroup | number>(CHUNK_SLOTS);
+      this.chunkUsed = 0;
+    }
+    file.links = this.chunk;
+    file.linkStart = this.chunkUsed;
+    this.chunkUsed += size;
   }
 
   /**
@@ -388,7 +416,11 @@ export class VaultGraph implements HealthFacts {
       } else if (group.target && group.target !== file) this.bump(group.target, -1);
       group.sources = fewRemove(group.sources, file);
     }
+    // Slots in a chunk stay, so they must let go of their groups.
+    file.links.fill(0, file.linkStart, file.linkStart + file.linkCount * SLOTS);
     file.links = NO_LINKS;
+    file.linkStart = 0;
+    file.linkCount = 0;
     file.headings = '';
     file.blocks = '';
     file.frontmatterProblem = undefined;
@@ -519,7 +551,7 @@ function incomingOf(file: FileNode): LinkGroup[] {
 /** The `i`-th link of a note, as a snapshot of what the index knows of it now. */
 function linkAt(file: FileNode, i: number): IndexedLink {
   const { links } = file;
-  const at = i * SLOTS;
+  const at = file.linkStart + i * SLOTS;
   const group = links[at] as LinkGroup;
   const length = links[at + 3] as number;
   return {
