@@ -3,7 +3,7 @@ import { createOperationCatalog } from '../core/catalog.js';
 import { describeError } from '../core/errors.js';
 import type { AnyOperation, OperationRegistry } from '../core/operations.js';
 import { BERTH_VERSION } from '../core/version.js';
-import { argsToInput, UsageError, usageOf } from './schemaArgs.js';
+import { argsToInput, usageOf } from './schemaArgs.js';
 import { cliSessionService } from './sessions.js';
 
 interface Io {
