@@ -57,7 +57,9 @@ function validate(yaml: string): FrontmatterProblem | undefined {
   }
 }
 
-const KEY_VALUE = /^([A-Za-z_][\w-]*(?: [\w-]+)*):(?:[ \t]+(.*))?$/;
+/** A key as plain mappings write it: `title`, `date-created`, `my key`. */
+const KEY = String.raw`[A-Za-z_][\w-]*(?: [\w-]+)*`;
+const KEY_VALUE = new RegExp(String.raw`^(${KEY}):(?:[ \t]+(.*))?$`);
 /** A plain scalar that cannot be mistaken for anything else, or a flow list of them. */
 const SIMPLE_VALUE = /^(?:[\w./+][\w./+ -]*|\[ *(?:[\w./+][\w./+ -]*(?:, *[\w./+][\w./+ -]*)*)? *\])$/;
 const LIST_ITEM = /^( *)- +([\w./+][\w./+ -]*)$/;
@@ -70,11 +72,11 @@ const WORD = String.raw`[\w./+](?:[\w./+ -]*[\w./+-])?`;
  */
 const KEY_VALUE_LINES = new RegExp(
   String.raw`^(?:(?:KEY:(?:[ \t]+VALUE)?)?[ \t]*\r?\n)*(?:KEY:(?:[ \t]+VALUE)?)?[ \t]*\r?$`
-    .replaceAll('KEY', String.raw`[A-Za-z_][\w-]*(?: [\w-]+)*`)
+    .replaceAll('KEY', KEY)
     .replaceAll('VALUE', String.raw`(?:${WORD}|\[ *(?:${WORD}(?:, *${WORD})* *)?\])`),
 );
 /** A key that comes again, at the start of a later line. */
-const REPEATED_KEY = /(?:^|\n)([A-Za-z_][\w-]*(?: [\w-]+)*):[^\n]*\n(?:[^\n]*\n)*?\1:/;
+const REPEATED_KEY = new RegExp(String.raw`(?:^|\n)(${KEY}):[^\n]*\n(?:[^\n]*\n)*?\1:`);
 /**
  * Up to this length REPEATED_KEY, which compares each key line with the later ones, stays cheap:
  * at worst (some 330 one- and two-letter keys) 0.75 ms.

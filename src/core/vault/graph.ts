@@ -1,8 +1,8 @@
 import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js';
 import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
-import type { LinkList } from './linkList.js';
-import { linkFragment, linkPath, own, type NoteContent, type ParsedLink, type ParsedNote } from './links.js';
+import { LinkList } from './linkList.js';
+import { linkFragment, linkPath, own, type NoteContent, type ParsedLink } from './links.js';
 import { Ambiguous, baseName, folderKey, groupKey, LookedUp, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
@@ -87,7 +87,6 @@ class FileNode implements Named, FragmentTargets {
 class LinkGroup implements LinkTarget {
   /** The notes with links in this group, each once. */
   sources: Few<FileNode> = undefined;
-  status: LinkStatus = 'broken';
   target: FileNode | undefined = undefined;
   candidates: string[] | undefined = undefined;
   /** See IndexedLink. */
@@ -116,6 +115,10 @@ class LinkGroup implements LinkTarget {
 
   get fragment(): string | undefined {
     return linkFragment(this.raw, this.syntax);
+  }
+
+  get status(): LinkStatus {
+    return this.target ? 'resolved' : this.candidates ? 'ambiguous' : 'broken';
   }
 
   /** Whether its links name a heading or block: `fragment !== undefined`, without making it. */
@@ -233,12 +236,21 @@ export class VaultGraph implements HealthFacts {
     return this.names.fileAt(path) !== undefined;
   }
 
-  /** A note as parsed, for moving it without reading it again. */
-  parsed(path: string): ParsedNote | undefined {
+  /** A note's content as the graph has it, for moving the note without reading it again. */
+  content(path: string): NoteContent | undefined {
     const file = this.names.fileAt(path);
     if (!file?.isNote) return undefined;
-    const links: ParsedLink[] = linksIn(file);
-    return { links, headings: lines(file.headings), blocks: lines(file.blocks), frontmatterProblem: file.frontmatterProblem, empty: file.empty };
+    const headings = lines(file.headings);
+    const blocks = lines(file.blocks);
+    return {
+      links: LinkList.of(linksIn(file)),
+      headings,
+      headingCount: headings.length,
+      blocks,
+      blockCount: blocks.length,
+      frontmatterProblem: file.frontmatterProblem,
+      empty: file.empty,
+    };
   }
 
   paths(): string[] {
@@ -457,7 +469,6 @@ export class VaultGraph implements HealthFacts {
       entry.waiting = fewAdd(entry.waiting, group);
     }
     looked.clear();
-    group.status = target ? 'resolved' : resolution ? 'ambiguous' : 'broken';
     group.candidates = resolution instanceof Ambiguous ? resolution.candidates : undefined;
     group.target = target;
     if (!resolution) this.brokenGroups.add(group);
@@ -475,6 +486,7 @@ export class VaultGraph implements HealthFacts {
     this.ambiguousGroups.delete(group);
     if (group.target) detachIncoming(group.target, group);
     group.target = undefined;
+    group.candidates = undefined;
   }
 
   private bump(file: FileNode, delta: number): void {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Progress } from '../operations.js';
 import { VaultGraph, type IndexedLink } from './graph.js';
 import { buildReport, type VaultReport } from './health.js';
-import { contentOf, NoteParser, type ParsedNote } from './links.js';
+import { NoteParser, type NoteContent } from './links.js';
 import { NoteReader } from './noteReader.js';
 import { baseName, isNotePath } from './resolve.js';
 import { checkVaultFolder, VaultFilter, walkVault } from './walk.js';
@@ -92,9 +92,9 @@ export class VaultIndex {
       if (source) this.forEachUnder(source, (file) => moves.push([file, destination && destination + file.slice(source.length)]));
       if (moves.length === 0 && destination) return void (await this.apply(destination));
       for (const [oldPath, newPath] of moves) {
-        const parsed = this.graph.parsed(oldPath);
+        const content = this.graph.content(oldPath);
         this.graph.removeFile(oldPath);
-        if (newPath) await this.apply(newPath, undefined, parsed);
+        if (newPath) await this.apply(newPath, undefined, content);
       }
       this.cached = undefined;
     });
@@ -191,13 +191,13 @@ export class VaultIndex {
   }
 
   /** Brings one path (file or new folder) in line with the disk. */
-  private async apply(rel: string, text?: string, parsed?: ParsedNote): Promise<void> {
+  private async apply(rel: string, text?: string, content?: NoteContent): Promise<void> {
     this.cached = undefined;
     if (!this.filter.includes(rel)) {
       this.forEachUnder(rel, (file) => this.graph.removeFile(file));
       return;
     }
-    if (parsed && isNotePath(rel)) return this.graph.setNote(rel, contentOf(parsed));
+    if (content && isNotePath(rel)) return this.graph.setNote(rel, content);
     if (text !== undefined && isNotePath(rel)) return this.graph.setNote(rel, this.parser.parse(text));
     let info;
     try {

@@ -18,7 +18,7 @@ export class LinkList {
 
   static of(links: readonly ParsedLink[]): LinkList {
     const list = new LinkList();
-    for (const link of links) list.push(link.raw, link.path, link.fragment, link.syntax, link.embed, link.line, link.column, link.length);
+    for (const link of links) list.pushLink(link);
     return list;
   }
 
@@ -74,6 +74,10 @@ export class LinkList {
   sortByPosition(): void {
     const links = this.toArray().sort((a, b) => a.line - b.line || a.column - b.column);
     this.count = 0;
-    for (const link of links) this.push(link.raw, link.path, link.fragment, link.syntax, link.embed, link.line, link.column, link.length);
+    for (const link of links) this.pushLink(link);
+  }
+
+  private pushLink(link: ParsedLink): void {
+    this.push(link.raw, link.path, link.fragment, link.syntax, link.embed, link.line, link.column, link.length);
   }
 }

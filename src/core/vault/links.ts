@@ -138,19 +138,6 @@ export function parseNote(text: string): ParsedNote {
   };
 }
 
-/** A parsed note as content the graph takes (see NoteParser). */
-export function contentOf(parsed: ParsedNote): NoteContent {
-  return {
-    links: LinkList.of(parsed.links),
-    headings: parsed.headings,
-    headingCount: parsed.headings.length,
-    blocks: parsed.blocks,
-    blockCount: parsed.blocks.length,
-    frontmatterProblem: parsed.frontmatterProblem,
-    empty: parsed.empty,
-  };
-}
-
 const NOT_BLANK = /\S/;
 /**
  * The common markdown link, `[text](destination)` with nothing in it that needs a decision (no
@@ -164,41 +151,46 @@ const LOWER_BLOCK_ID = /[0-9a-z-]+/y;
 /** URLs (`https:`, `mailto:`, ...) and network paths are not links to notes. */
 const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
 
+/** Its storage (links, headings, blocks) serves note after note; `reset` sets the rest for each. */
 class Scanner implements NoteContent {
-  private text = '';
+  private text!: string;
   readonly links = new LinkList();
   readonly headings: string[] = [];
-  headingCount = 0;
+  headingCount!: number;
   readonly blocks: string[] = [];
-  blockCount = 0;
-  frontmatterProblem: FrontmatterProblem | undefined = undefined;
-  empty = false;
+  blockCount!: number;
+  frontmatterProblem!: FrontmatterProblem | undefined;
+  empty!: boolean;
   /** Made on the first definition: few notes have any. */
-  private definitions: Map<string, string> | undefined = undefined;
+  private definitions!: Map<string, string> | undefined;
   private references: ReferenceUse[] = [];
   /** Set by inlineDestination. */
-  private destination = '';
+  private destination!: string;
   /** Inside a fence, or in a comment that began on an earlier line. */
-  private hidden = false;
-  private fence: Fence | undefined = undefined;
+  private hidden!: boolean;
+  private fence!: Fence | undefined;
   /** Where an open `%%` or `<!--` comment ends (after its closing marker), past the text if never. */
-  private commentEnd = 0;
+  private commentEnd!: number;
   /**
    * The next of each thing that can start something inline (and of `|`, which ends a wikilink's
    * target), at or after where it was last looked for: indexOf jumps over the prose between them.
    * A lone `%` or `<` is plain text, so `%%` and `<!--` are looked for, and the `%20` in a markdown
    * link sends the scan nowhere.
    */
-  private nextOpen = -1;
-  private nextPipe = -1;
+  private nextOpen!: number;
+  private nextPipe!: number;
   /** The first of the rarer four below. */
-  private nextRare = -1;
-  private nextTick = -1;
-  private nextPercents = -1;
-  private nextHtmlComment = -1;
-  private nextBackslash = -1;
+  private nextRare!: number;
+  private nextTick!: number;
+  private nextPercents!: number;
+  private nextHtmlComment!: number;
+  private nextBackslash!: number;
 
-  /** Begins a note: everything but the storage is set as for a new scanner. */
+  constructor() {
+    this.reset('', undefined);
+  }
+
+  /** Begins a note. */
   reset(text: string, frontmatterProblem: FrontmatterProblem | undefined): void {
     this.text = text;
     this.links.clear();
