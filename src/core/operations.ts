@@ -9,15 +9,40 @@ export interface Progress {
   fraction?: number;
 }
 
+/** A person's terminal, for the operations that connect one to a session (attach, exec -i/-t). */
+export interface TerminalIo {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  /** Whether input and output are a real terminal (raw mode and a size exist). */
+  isTTY: boolean;
+  size(): { columns: number; rows: number };
+  /** Calls `listener` whenever the terminal changes size; returns how to stop. */
+  onResize(listener: () => void): () => void;
+  /** Raw mode passes every key (Ctrl-C included) to the session; off restores the terminal. */
+  setRawMode(raw: boolean): void;
+}
+
 export interface OperationContext {
   origin: Origin;
   signal: AbortSignal;
   progress(update: Progress): void;
   /**
+   * Something the person must hear even when nobody watches progress (a session that runs
+   * without isolation, a request that was adjusted); a face shows it on stderr or as a warning.
+   */
+  warn?(message: string): void;
+  /**
    * Output as it happens (exec, logs --follow), for faces that can stream it; an operation
    * given no sink collects the output into its result instead.
    */
   emit?(chunk: string | Uint8Array, stream?: 'stdout' | 'stderr'): void;
+  /**
+   * Asks the person a yes/no question; absent where nobody can answer (scripts, MCP), and then an
+   * operation that needs consent requires it in its input (`yes`).
+   */
+  confirm?(question: string): Promise<boolean>;
+  /** The person's terminal, where the face has one. */
+  terminal?: TerminalIo;
 }
 
 /**
@@ -33,10 +58,14 @@ export interface Operation<Input extends z.ZodObject = z.ZodObject, Output = unk
   /** How the CLI spells it: the subcommand words and which input fields are positional. */
   cli: {
     command: readonly string[];
-    /** Input fields filled, in order, from positional words. */
+    /** Input fields filled, in order, from positional words; the last may be an array (several ids). */
     positional?: readonly string[];
     /** An array field filled with everything after `--`. */
     rest?: string;
+    /** One-letter aliases of boolean flags, as docker users know them: { interactive: 'i' }. */
+    short?: Readonly<Record<string, string>>;
+    /** Shown under the usage: each a command line, optionally followed by `  # what it does`. */
+    examples?: readonly string[];
   };
   run(input: z.infer<Input>, ctx: OperationContext): Promise<Output>;
   /** A readable rendering of the output for people (CLI text mode, notifications). */
