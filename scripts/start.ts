@@ -1,11 +1,11 @@
-// `npm start`: build, make sure the pieces are there, and open Berth in a real VS Code
+// `npm start`: package Berth, make sure the pieces are there, and open it in a real VS Code
 // (code-server on 127.0.0.1) on a copy of the demo vault. Runs until Ctrl-C.
 import { existsSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { cachePath } from '../test/support/cache.js';
 import { ensureDocker, type DockerHandle } from '../test/support/docker.js';
-import { run } from '../test/support/run.js';
+import { packageExtension } from '../test/support/vsix.js';
 import { freePort, startCodeServer } from '../test/support/workbench.js';
 
 const DEFAULT_PORT = 3917;
@@ -20,8 +20,10 @@ async function portFree(port: number): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  console.log('[start] building Berth…');
-  await run(process.execPath, ['esbuild.mjs'], { quiet: true });
+  // The same package a user installs (npm run package), not the development build.
+  console.log('[start] packaging Berth…');
+  const vsix = cachePath('berth.vsix');
+  await packageExtension(vsix);
 
   let docker: DockerHandle | undefined;
   try {
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
 
   const requested = Number(process.env.BERTH_PORT ?? DEFAULT_PORT);
   const port = (await portFree(requested)) ? requested : await freePort();
-  const server = await startCodeServer({ folder: vault, port, stateDir: cachePath('code-server-profile') });
+  const server = await startCodeServer({ folder: vault, port, vsix, stateDir: cachePath('code-server-profile') });
   console.log(`\nBerth is open in VS Code at ${server.url}/?folder=${encodeURIComponent(vault)}`);
   console.log(`Demo vault: ${vault} (your edits stay there; delete it to start over)`);
   console.log('Press Ctrl-C to stop.\n');

@@ -2,11 +2,14 @@
 // every layer in one node:test run so that the output ends with one summary.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCodeServer } from '../test/support/codeServer.js';
 import { ensureDebianPackages } from '../test/support/debian.js';
 import { ensureDocker, type DockerHandle } from '../test/support/docker.js';
 import { run } from '../test/support/run.js';
+import { packageExtension } from '../test/support/vsix.js';
 
 const LAYERS = ['unit', 'integration', 'e2e'] as const;
 type Layer = (typeof LAYERS)[number];
@@ -33,6 +36,7 @@ async function main(): Promise<number> {
   await run(process.execPath, ['esbuild.mjs'], { quiet: true });
 
   let docker: DockerHandle | undefined;
+  let vsixDir: string | undefined;
   try {
     if (layers.includes('integration') || layers.includes('e2e')) {
       docker = await ensureDocker();
@@ -41,6 +45,11 @@ async function main(): Promise<number> {
     if (layers.includes('e2e')) {
       await ensureDebianPackages(['chromium'], 'the e2e tests (a real browser)');
       await ensureCodeServer();
+      // Packaged once for all e2e files, each of which installs it into its own code-server.
+      console.error('[setup] packaging the extension (npm run package)…');
+      vsixDir = await mkdtemp(join(tmpdir(), 'berth-vsix-'));
+      process.env.BERTH_VSIX = join(vsixDir, 'berth.vsix');
+      await packageExtension(process.env.BERTH_VSIX);
     }
     const files = layers.flatMap(testFiles);
     return await new Promise<number>((resolve) => {
@@ -53,6 +62,7 @@ async function main(): Promise<number> {
     });
   } finally {
     await docker?.stop();
+    if (vsixDir) await rm(vsixDir, { recursive: true, force: true });
   }
 }
 

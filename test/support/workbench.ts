@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ensureCodeServer } from './codeServer.js';
-
-const repoRoot = resolve(__dirname, '..', '..');
+import { run } from './run.js';
 
 export interface CodeServer {
   url: string;
@@ -37,37 +36,31 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Copies the built extension (manifest, dist, media) where code-server loads extensions from. */
-async function stageExtension(extensionsDir: string): Promise<void> {
-  const manifest = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-  const target = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-  await mkdir(target, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'media', 'README.md']) {
-    await cp(join(repoRoot, entry), join(target, entry), { recursive: true, force: true }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT' || entry === 'dist') throw error;
-    });
-  }
-}
-
 export interface StartOptions {
   folder: string;
   settings?: Record<string, unknown>;
   /** A fixed port (npm start); tests take a free one. */
   port?: number;
+  /** The .vsix to install; by default BERTH_VSIX, which the test setup packages once per run. */
+  vsix?: string;
   /** Keep the profile between runs (npm start); tests use a throwaway one. */
   stateDir?: string;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
 
-/** Starts a real VS Code (code-server) on 127.0.0.1 with the built Berth extension loaded. */
+/** Starts a real VS Code (code-server) on 127.0.0.1 with the packaged Berth extension installed. */
 export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
+  const vsix = options.vsix ?? process.env.BERTH_VSIX;
+  if (!vsix) throw new Error('No packaged extension to install: set BERTH_VSIX to a .vsix, or run the tests through npm test, whose setup packages one.');
   const { node, entry } = await ensureCodeServer();
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'berth-code-server-')));
   const userDataDir = join(stateDir, 'user-data');
   const extensionsDir = join(stateDir, 'extensions');
   await mkdir(join(userDataDir, 'User'), { recursive: true });
-  await stageExtension(extensionsDir);
+  // Installed as a user installs it, so that the tests drive what a user gets. --force replaces
+  // the same version left in a kept profile (npm start).
+  await run(node, [entry, '--install-extension', vsix, '--force', '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], { quiet: true });
   await writeFile(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...baseSettings, ...options.settings }, null, 2));
 
   const port = options.port ?? (await freePort());
