@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -8,7 +8,8 @@ import { probeEngine } from '../../src/core/sessions/docker/engine.js';
 import { launchBrowser, runCommand, screenshot } from '../support/browser.js';
 import { startCodeServer, type CodeServer } from '../support/workbench.js';
 
-const demoVault = resolve(__dirname, '..', 'fixtures', 'demo-vault');
+const repoRoot = resolve(__dirname, '..', '..');
+const demoVault = join(repoRoot, 'test', 'fixtures', 'demo-vault');
 
 let server: CodeServer;
 let browser: Browser;
@@ -76,4 +77,18 @@ test('when the engine is unreachable the welcome content and status bar say so a
   await screenshot(page, '04-no-engine');
   await setWorkspaceSettings({});
   await page.locator('.statusbar-item', { hasText: `Docker ${engineVersion}` }).waitFor({ state: 'visible', timeout: 30_000 });
+});
+
+test('Berth is installed from the packaged .vsix and its README shows in the Extensions view', { timeout: 60_000 }, async () => {
+  const manifest = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8'));
+  await runCommand(page, 'Extensions: Show Installed Extensions');
+  await page.locator('.extensions-viewlet .monaco-list-row', { hasText: manifest.displayName }).first().click();
+  const detail = (name: string) => page.locator('.extension-editor .more-info-entry', { has: page.locator('.more-info-entry-name', { hasText: name }) });
+  await detail('Source').waitFor({ state: 'visible', timeout: 30_000 });
+  assert.match(await detail('Identifier').innerText(), new RegExp(`${manifest.publisher}\\.${manifest.name}$`));
+  assert.match(await detail('Version').innerText(), new RegExp(`${manifest.version.replace(/\./g, '\\.')}$`));
+  assert.match(await detail('Source').innerText(), /VSIX$/);
+  const readme = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+  await readme.getByRole('heading', { name: 'Try it: two commands on a fresh machine' }).waitFor({ state: 'visible', timeout: 30_000 });
+  await screenshot(page, '05-installed-extension');
 });
