@@ -1,122 +1,93 @@
-import { z } from 'zod';
 import { createOperationCatalog } from '../core/catalog.js';
 import { describeError } from '../core/errors.js';
 import type { AnyOperation, OperationRegistry } from '../core/operations.js';
+import { printable } from '../core/text.js';
 import { BERTH_VERSION } from '../core/version.js';
-import { argsToInput, usageOf } from './schemaArgs.js';
+import { argsToInput, splitCommandLine, UsageError } from './args.js';
+import { findCommand, unknownCommand } from './commands.js';
+import { cliContext } from './context.js';
+import { commandHelp, groupHelp } from './help.js';
+import { processIo, type Io } from './io.js';
+import { validateInput } from './issues.js';
 import { cliSessionService } from './sessions.js';
 
-interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Raw streamed output (exec, logs --follow), written as it comes; stdout/stderr lines otherwise. */
-  write?: (chunk: string | Uint8Array, stream: 'stdout' | 'stderr') => void;
-  isTTY: boolean;
-}
+/** Exit statuses, as docker and gh use them. */
+const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-function overview(registry: OperationRegistry): string {
-  const rows = registry.list().map((op) => [op.cli.command.join(' '), op.title] as const);
-  const width = Math.max(...rows.map(([c]) => c.length));
-  return [
-    `berth ${BERTH_VERSION}: isolated agent sessions, vault health and an MCP server`,
-    '',
-    'Usage: berth <command> [options] [--json]',
-    '',
-    'Commands:',
-    ...rows.map(([command, title]) => `  ${command.padEnd(width)}  ${title}`),
-    '',
-    'Run "berth <command> --help" for the options of one command.',
-  ].join('\n');
+/** One line naming the command, what was wrong and where the usage is. */
+function usageError(io: Io, words: readonly string[], message: string): number {
+  const name = ['berth', ...words].join(' ');
+  io.write(`${name}: ${printable(message)}. Run "${name} --help" for usage.\n`, 'stderr');
+  return EXIT.usage;
 }
 
 /** Runs one CLI invocation and returns its exit status; never calls process.exit itself. */
 export async function runCli(argv: string[], io: Io, registry = createOperationCatalog({ sessions: cliSessionService() })): Promise<number> {
-  const json = argv.includes('--json');
-  const help = argv.includes('--help') || argv.includes('-h');
-  const words = argv.filter((word) => word !== '--json' && word !== '--help' && word !== '-h');
-
-  if (words[0] === '--version' || words[0] === '-v') {
-    io.stdout(BERTH_VERSION);
-    return 0;
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    io.write(`${BERTH_VERSION}\n`, 'stdout');
+    return EXIT.ok;
   }
-  if (words.length === 0 || words[0] === 'help') {
-    io.stdout(overview(registry));
-    return words.length === 0 && !help ? 2 : 0;
+  const line = splitCommandLine(argv);
+  const found = findCommand(registry, line.words);
+  if (found.kind === 'group') {
+    if (found.next !== undefined) return usageError(io, found.prefix, unknownCommand(registry, found.prefix, found.next).message);
+    io.write(`${groupHelp(registry, found.prefix)}\n`, 'stdout');
+    return EXIT.ok;
   }
-  const match = registry.matchCli(words);
-  if (!match) {
-    io.stderr(`berth: unknown command "${words.join(' ')}". Run "berth --help" to list the commands.`);
-    return 2;
+  if (line.help) {
+    io.write(`${commandHelp(found.operation)}\n`, 'stdout');
+    return EXIT.ok;
   }
-  const { operation, rest } = match;
-  if (help) {
-    io.stdout(usageOf(operation));
-    return 0;
-  }
-  return runOperation(operation, rest, json, io);
+  return runOperation(found.operation, found.rest, line.tail, line.json, io);
 }
 
-async function runOperation(operation: AnyOperation, rest: string[], json: boolean, io: Io): Promise<number> {
+async function runOperation(operation: AnyOperation, words: string[], tail: string[] | undefined, json: boolean, io: Io): Promise<number> {
   const name = `berth ${operation.cli.command.join(' ')}`;
   let input: unknown;
   try {
-    input = operation.input.parse(argsToInput(operation, rest));
+    input = validateInput(operation, argsToInput(operation, words, tail));
   } catch (error) {
-    const message = error instanceof z.ZodError ? zodMessage(error) : describeError(error).message;
-    io.stderr(`${name}: ${message}. Run "${name} --help" for usage.`);
-    return 2;
+    if (error instanceof UsageError) return usageError(io, operation.cli.command, error.message);
+    throw error;
   }
   const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
+  const onInterrupt = () => abort.abort();
+  // Once: a second Ctrl-C gets Node's default and ends the process even if the operation hangs.
+  process.once('SIGINT', onInterrupt);
+  const { context, status } = cliContext(io, { json, signal: abort.signal });
+  let outcome: { output: unknown } | { error: unknown };
   try {
-    const output = await operation.run(input, {
-      origin: 'cli',
-      signal: abort.signal,
-      progress: ({ message, fraction }) => {
-        if (!io.isTTY || json) return;
-        const percent = fraction === undefined ? '' : ` ${Math.round(fraction * 100)}%`;
-        io.stderr(`… ${message}${percent}`);
-      },
-      // --json collects streamed output into the one JSON result instead.
-      ...(json
-        ? {}
-        : {
-            emit: (chunk: string | Uint8Array, stream: 'stdout' | 'stderr' = 'stdout') =>
-              io.write ? io.write(chunk, stream) : (stream === 'stderr' ? io.stderr : io.stdout)(Buffer.from(chunk).toString('utf8')),
-          }),
-    });
-    const text = json ? JSON.stringify(output, null, 2) : operation.format(output);
-    if (text) io.stdout(text);
-    return operation.exitCode?.(output) ?? 0;
+    outcome = { output: await operation.run(input, context) };
   } catch (error) {
-    const { message, hint } = describeError(error);
-    io.stderr(`${name}: ${message}${hint ? ` ${hint}` : ''}`);
-    return 1;
+    outcome = { error };
   } finally {
-    process.off('SIGINT', onSignal);
+    process.off('SIGINT', onInterrupt);
+    status.clear();
+    io.release?.();
+  }
+  if (abort.signal.aborted) {
+    io.write(`${name}: interrupted\n`, 'stderr');
+    return EXIT.interrupted;
+  }
+  if ('error' in outcome) {
+    const { message, hint } = describeError(outcome.error);
+    io.write(`${name}: ${printable(message)}${hint ? ` ${printable(hint)}` : ''}\n`, 'stderr');
+    return EXIT.failed;
+  }
+  const text = json ? JSON.stringify(outcome.output, null, 2) : operation.format(outcome.output);
+  if (text) io.write(`${text}\n`, 'stdout');
+  return operation.exitCode?.(outcome.output) ?? EXIT.ok;
+}
+
+/** The process entry: the real streams, and the exit status set rather than forced so that output drains first. */
+export async function main(argv: string[], registry?: OperationRegistry): Promise<void> {
+  const io = processIo();
+  try {
+    process.exitCode = await runCli(argv, io, registry);
+  } catch (error) {
+    io.write(`berth: ${printable(describeError(error).message)}\n`, 'stderr');
+    process.exitCode = EXIT.failed;
   }
 }
 
-function zodMessage(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
-
-if (require.main === module) {
-  runCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(`${text}\n`),
-    stderr: (text) => process.stderr.write(`${text}\n`),
-    write: (chunk, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(chunk),
-    isTTY: Boolean(process.stderr.isTTY),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`berth: ${describeError(error).message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) void main(process.argv.slice(2));

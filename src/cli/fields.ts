@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import type { AnyOperation } from '../core/operations.js';
+
+export type FieldKind = 'boolean' | 'string' | 'number' | 'string[]';
+
+/** One input field of an operation as the command line spells it. */
+export interface Field {
+  name: string;
+  /** `--memory-mb` for memoryMb. */
+  flag: string;
+  kind: FieldKind;
+  /** Filled from positional words (`<id>`), not from a flag. */
+  positional: boolean;
+  /** Filled from the words after `--`. */
+  rest: boolean;
+  /** A one-letter alias (`-i`). */
+  short?: string;
+  /** The allowed values of an enum field. */
+  choices?: readonly string[];
+  description?: string;
+  required: boolean;
+  /** The schema's `.default()`, when it has one. */
+  defaultValue?: unknown;
+}
+
+export const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function unwrap(schema: z.ZodType): { inner: z.ZodType; required: boolean; defaultValue?: unknown } {
+  let current = schema;
+  let required = true;
+  let defaultValue: unknown;
+  for (;;) {
+    if (current instanceof z.ZodDefault) {
+      required = false;
+      defaultValue ??= current.def.defaultValue;
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodOptional) {
+      required = false;
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodNullable) {
+      current = current.unwrap() as z.ZodType;
+    } else {
+      return { inner: current, required, ...(defaultValue === undefined ? {} : { defaultValue }) };
+    }
+  }
+}
+
+function kindOf(schema: z.ZodType): FieldKind {
+  if (schema instanceof z.ZodBoolean) return 'boolean';
+  if (schema instanceof z.ZodNumber) return 'number';
+  if (schema instanceof z.ZodArray) return 'string[]';
+  return 'string';
+}
+
+export function fieldsOf(operation: AnyOperation): Field[] {
+  const shape = operation.input.shape as Record<string, z.ZodType>;
+  const positional = operation.cli.positional ?? [];
+  return Object.entries(shape).map(([name, schema]) => {
+    const { inner, required, defaultValue } = unwrap(schema);
+    const description = schema.description ?? inner.description;
+    const kind = kindOf(inner);
+    const short = operation.cli.short?.[name];
+    if (short && kind !== 'boolean') throw new Error(`${operation.name}: -${short} must stand for a boolean flag, and ${name} is not one`);
+    return {
+      name,
+      flag: `--${kebab(name)}`,
+      kind,
+      positional: positional.includes(name),
+      rest: operation.cli.rest === name,
+      ...(short ? { short: `-${short}` } : {}),
+      ...(inner instanceof z.ZodEnum ? { choices: inner.options.map(String) } : {}),
+      ...(description ? { description } : {}),
+      required,
+      ...(defaultValue === undefined ? {} : { defaultValue }),
+    };
+  });
+}
+
+/** Fields given with `--flag` (not positional, not the words after `--`). */
+export const flagFields = (fields: readonly Field[]) => fields.filter((field) => !field.positional && !field.rest);
+
+/** Positional fields in the order the operation lists them. */
+export function positionalFields(operation: AnyOperation, fields: readonly Field[]): Field[] {
+  const names = operation.cli.positional ?? [];
+  return names.map((name, i) => {
+    const field = fields.find((f) => f.name === name);
+    if (!field) throw new Error(`${operation.name}: positional "${name}" is not an input field`);
+    if (field.kind === 'string[]' && i < names.length - 1) throw new Error(`${operation.name}: only the last positional may take several words`);
+    return field;
+  });
+}
+
+/** How a positional or the command after `--` is named in usage and in errors: `<id>`. */
+export const argumentName = (field: Field) => `<${kebab(field.name)}>`;
+
+/** ... and in a usage line, where one that takes several words is `<id>...`. */
+export const placeholder = (field: Field) => `${argumentName(field)}${field.kind === 'string[]' ? '...' : ''}`;

@@ -1,0 +1,80 @@
+import type { z } from 'zod';
+import type { AnyOperation } from '../core/operations.js';
+import { UsageError } from './args.js';
+import { argumentName, fieldsOf, type Field } from './fields.js';
+
+type Issue = z.core.$ZodRawIssue;
+
+/**
+ * Validates raw input with the operation's schema and turns what is wrong into one sentence that
+ * names the flag or positional as the person typed it. A message the schema's author wrote
+ * (`{ error: '...' }`) is kept and prefixed with the field; zod's own wording never reaches the person.
+ */
+export function validateInput(operation: AnyOperation, raw: Record<string, unknown>): unknown {
+  const fields = fieldsOf(operation);
+  const fieldAt = (path: readonly PropertyKey[] | undefined) => fields.find((f) => f.name === path?.[0]);
+  const ours = new Set<string>();
+  const sentences: z.core.$ZodErrorMap = (issue) => {
+    const sentence = describeIssue(issue, fieldAt(issue.path));
+    ours.add(sentence);
+    return sentence;
+  };
+  const result = operation.input.safeParse(raw, { error: sentences });
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue: z.core.$ZodIssue) => {
+    if (ours.has(issue.message)) return issue.message;
+    const field = fieldAt(issue.path);
+    if (!field) return issue.message;
+    return `${isMissing(issue, raw[field.name]) ? `missing ${subject(field)}` : subject(field)}: ${issue.message}`;
+  });
+  throw new UsageError([...new Set(lines)].join('; '));
+}
+
+/** How the person wrote (or should have written) the field: `<id>`, `--memory-mb`, `<command>` for the words after `--`. */
+function subject(field: Field): string {
+  return field.rest || field.positional ? argumentName(field) : field.flag;
+}
+
+function isMissing(issue: Pick<Issue, 'code'> & { minimum?: unknown }, value: unknown): boolean {
+  if (value === undefined) return true;
+  return issue.code === 'too_small' && Array.isArray(value) && value.length === 0;
+}
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+function describeIssue(issue: Issue, field: Field | undefined): string {
+  if (!field) return issue.message ?? 'invalid input';
+  const who = subject(field);
+  if (isMissing(issue, issue.input)) return `missing ${who}${field.description ? `: ${lowerFirst(field.description)}` : ''}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.expected === 'int') return `${who} must be a whole number`;
+      return `${who} must be a ${issue.expected}`;
+    case 'too_small':
+      return `${who} ${tooSmall(issue.origin, Number(issue.minimum), issue.inclusive !== false)}`;
+    case 'too_big':
+      return `${who} ${tooBig(issue.origin, Number(issue.maximum), issue.inclusive !== false)}`;
+    case 'invalid_value': {
+      const values = issue.values.map(String);
+      const given = `not "${String(issue.input)}"`;
+      return values.length === 1 ? `${who} must be "${values[0]}", ${given}` : `${who} must be one of ${values.join(', ')}, ${given}`;
+    }
+    case 'invalid_format':
+      return issue.format === 'regex' && issue.pattern ? `${who} must match ${issue.pattern}` : `${who} must be a valid ${issue.format}`;
+    default:
+      return `${who} is not valid`;
+  }
+}
+
+function tooSmall(origin: string, minimum: number, inclusive: boolean): string {
+  if (origin === 'string') return minimum <= 1 ? 'must not be empty' : `must be at least ${minimum} characters`;
+  if (origin === 'array' || origin === 'set') return `needs at least ${minimum} values`;
+  if (minimum === 0) return inclusive ? 'must not be negative' : 'must be positive';
+  return inclusive ? `must be at least ${minimum}` : `must be more than ${minimum}`;
+}
+
+function tooBig(origin: string, maximum: number, inclusive: boolean): string {
+  if (origin === 'string') return `must be at most ${maximum} characters`;
+  if (origin === 'array' || origin === 'set') return `takes at most ${maximum} values`;
+  return inclusive ? `must be at most ${maximum}` : `must be less than ${maximum}`;
+}
