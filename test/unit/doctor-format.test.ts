@@ -21,7 +21,7 @@ test('a reachable engine is shown as an aligned table', () => {
 test('an unreachable engine is one line: what happened, then what to do', () => {
   const text = formatDoctorReport({
     ...base,
-    engine: { reachable: false, error: 'No Docker engine at unix:///x.sock: the socket does not exist.', fix: 'Start Docker.' },
+    engine: { reachable: false, refused: false, error: 'No Docker engine at unix:///x.sock: the socket does not exist.', fix: 'Start Docker.' },
   });
   assert.equal(text, 'No Docker engine at unix:///x.sock: the socket does not exist. Start Docker.');
   assert.ok(!text.includes('\n'));

@@ -1,22 +1,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { agentCommand, expandTemplate } from '../../src/core/sessions/agent/commands.js';
-import { FALLBACK_USER, chooseUser, containerOptions } from '../../src/core/sessions/hardening.js';
+import { HOME_PATH, containerOptions } from '../../src/core/sessions/hardening.js';
 import { LABEL, isExpired, resolveSessionId, sessionLabels } from '../../src/core/sessions/labels.js';
 import { ENTRY_SCRIPT, redact, secretsFile } from '../../src/core/sessions/secrets.js';
-import { defaultSettings } from '../../src/core/sessions/settings.js';
+import { defaultSettings, settingsFromEnv } from '../../src/core/sessions/settings.js';
+import { canWrite, chooseSessionUser } from '../../src/core/sessions/user.js';
 import { buildSpec, parseEnv } from '../../src/core/sessions/spec.js';
 import { poolKey } from '../../src/core/sessions/docker/warmPool.js';
 import { toSessionEvent } from '../../src/core/sessions/docker/events.js';
 
 const settings = defaultSettings({});
-const owner = { uid: 1234, gid: 1235 };
+const invoker = { uid: 1234, gid: 1235, groups: [1235, 27] };
 const spec = (request: Parameters<typeof buildSpec>[0], secrets: Record<string, string> = {}) =>
-  buildSpec(request, settings, { owner, secrets, insideContainer: true });
+  buildSpec(request, settings, { invoker, secrets, insideContainer: true });
 
 test('hardening is the default: no capabilities, no new privileges, read-only root, limits, tmpfs', () => {
   const s = spec({ workspace: '/w', agent: 'shell' });
-  const options = containerOptions(s, { name: 'berth-x', labels: {}, user: s.user! });
+  const options = containerOptions(s, { name: 'berth-x', labels: {} });
   const host = options.HostConfig!;
   assert.deepEqual(host.CapDrop, ['ALL']);
   assert.equal(host.CapAdd, undefined);
@@ -28,21 +29,39 @@ test('hardening is the default: no capabilities, no new privileges, read-only ro
   assert.equal(host.Memory, host.MemorySwap);
   assert.deepEqual(host.Binds, ['/w:/workspace:rw']);
   assert.ok(!JSON.stringify(options).includes('docker.sock'));
-  assert.match(host.Tmpfs!['/home/berth']!, /uid=1234,gid=1235,mode=0700/);
-  assert.ok(host.Tmpfs!['/tmp']);
+  // Every tmpfs is the session user's, with its mode given: /tmp stays writable in an image whose /tmp is 0755 root.
+  assert.match(host.Tmpfs![HOME_PATH]!, /uid=1234,gid=1235,mode=0700/);
+  assert.match(host.Tmpfs!['/tmp']!, /uid=1234,gid=1235,mode=1777/);
+  assert.match(host.Tmpfs!['/run/berth']!, /uid=1234,gid=1235,mode=0700,noexec/);
   assert.equal(options.User, '1234:1235');
+  assert.deepEqual(host.GroupAdd, ['27']);
+  assert.deepEqual(host.LogConfig, { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } });
+  assert.ok(options.Env!.includes(`HOME=${HOME_PATH}`));
 });
 
-test('the user is the workspace owner, never root', () => {
-  assert.equal(chooseUser({ uid: 501, gid: 20 }), '501:20');
-  assert.equal(chooseUser({ uid: 0, gid: 0 }), FALLBACK_USER);
-  assert.equal(chooseUser({ uid: 0, gid: 0 }, '2000:2000'), '2000:2000');
+test('the session runs as the person who started it, root included, unless BERTH_SESSION_USER says otherwise', () => {
+  assert.deepEqual(chooseSessionUser({ uid: 501, gid: 20, groups: [20] }), { uid: 501, gid: 20, groups: [20] });
+  assert.deepEqual(chooseSessionUser({ uid: 0, gid: 0, groups: [] }), { uid: 0, gid: 0, groups: [] });
+  assert.deepEqual(chooseSessionUser({ uid: 0, gid: 0, groups: [] }, '2000:2001'), { uid: 2000, gid: 2001, groups: [] });
+  assert.throws(() => chooseSessionUser(invoker, 'root'), /uid:gid/);
+  const root = buildSpec({ workspace: '/w', prompt: 'p' }, settings, { invoker: { uid: 0, gid: 0, groups: [] }, secrets: {}, insideContainer: true });
+  assert.equal(root.env.IS_SANDBOX, '1', 'Claude Code accepts --dangerously-skip-permissions as root only in a sandbox');
+  assert.equal(spec({ workspace: '/w', prompt: 'p' }).env.IS_SANDBOX, undefined);
+});
+
+test('whether the session user can write the workspace follows the permission bits', () => {
+  const me = { uid: 1000, gid: 1000, groups: [1000, 50] };
+  assert.equal(canWrite(me, { uid: 1000, gid: 1000, mode: 0o40755 }), true);
+  assert.equal(canWrite(me, { uid: 0, gid: 0, mode: 0o40755 }), false);
+  assert.equal(canWrite(me, { uid: 0, gid: 50, mode: 0o40775 }), true, 'through a supplementary group');
+  assert.equal(canWrite(me, { uid: 0, gid: 0, mode: 0o41777 }), true);
+  assert.equal(canWrite({ uid: 0, gid: 0, groups: [] }, { uid: 1000, gid: 1000, mode: 0o40755 }), false, 'root without capabilities is bound by the bits');
 });
 
 test('agents get the API network, shells none; read-only mounts and limits come through', () => {
   const agent = spec({ workspace: '/w', prompt: 'hi', mount: 'ro', pidsLimit: 32, memoryMb: 64, cpus: 0.5 }, { ANTHROPIC_API_KEY: 'k' });
   assert.equal(agent.network, 'bridge');
-  const host = containerOptions(agent, { name: 'n', labels: {}, user: '1:1' }).HostConfig!;
+  const host = containerOptions(agent, { name: 'n', labels: {} }).HostConfig!;
   assert.deepEqual(host.Binds, ['/w:/workspace:ro']);
   assert.equal(host.PidsLimit, 32);
   assert.equal(host.Memory, 64 * 1024 ** 2);
@@ -52,11 +71,12 @@ test('agents get the API network, shells none; read-only mounts and limits come 
 
 test('secrets never reach Config.Env or labels; the command waits for them through the entry script', () => {
   const s = spec({ workspace: '/w', prompt: 'do it', env: ['A=1'] }, { ANTHROPIC_API_KEY: 'sk-very-secret' });
-  const options = containerOptions(s, { name: 'n', labels: sessionLabels(s, 'abc', new Date(0), '1'), user: '1:1' });
+  const options = containerOptions(s, { name: 'n', labels: sessionLabels(s, 'abc', new Date(0), '1') });
   assert.ok(!JSON.stringify(options).includes('sk-very-secret'));
-  assert.deepEqual(options.Env, ['HOME=/home/berth', 'A=1']);
+  assert.deepEqual(options.Env, [`HOME=${HOME_PATH}`, 'A=1']);
   assert.deepEqual(options.Cmd?.slice(0, 4), ['/bin/sh', '-c', ENTRY_SCRIPT, 'berth-entry']);
-  assert.deepEqual(options.Cmd?.slice(4, 7), ['claude', '-p', 'do it']);
+  assert.deepEqual(options.Cmd?.slice(4, 6), ['claude', '-p']);
+  assert.deepEqual(options.Cmd?.slice(-2), ['--', 'do it']);
   assert.deepEqual(spec({ workspace: '/w', agent: 'shell' }, { ANTHROPIC_API_KEY: 'x' }).secrets, {});
 });
 
@@ -68,11 +88,58 @@ test('the secrets file quotes values so that nothing but assignment happens', ()
 
 test('claude runs headless with stream-json, skipping permissions only inside a container', () => {
   assert.deepEqual(agentCommand({ agent: 'claude', prompt: 'p', insideContainer: true }).command, [
-    'claude', '-p', 'p', '--output-format', 'stream-json', '--verbose', '--dangerously-skip-permissions',
+    'claude', '-p', '--output-format', 'stream-json', '--verbose', '--dangerously-skip-permissions', '--', 'p',
   ]);
   assert.ok(!agentCommand({ agent: 'claude', prompt: 'p', insideContainer: false }).command.includes('--dangerously-skip-permissions'));
   assert.equal(agentCommand({ agent: 'claude', insideContainer: true }).interactive, true);
   assert.deepEqual(agentCommand({ agent: 'shell', command: ['ls', '-l'], insideContainer: true }), { command: ['ls', '-l'], interactive: false });
+});
+
+test('a prompt that looks like an option stays a prompt', () => {
+  for (const prompt of ['--settings={"hooks":{}}', '--version', '-v', '-', '-x --y']) {
+    for (const insideContainer of [true, false]) {
+      const { command } = agentCommand({ agent: 'claude', prompt, insideContainer });
+      assert.equal(command.at(-1), prompt);
+      assert.equal(command.at(-2), '--', 'everything after -- is the prompt');
+      assert.ok(!command.slice(0, -2).includes(prompt), 'the prompt appears only after --');
+    }
+  }
+  // A template that passes {prompt} as a word of its own would hand "-x" to the agent as an option.
+  assert.throws(() => expandTemplate('aider --yes --message {prompt}', '--exec=rm -rf /'), /starts with "-"/);
+  assert.throws(() => expandTemplate('tool {prompt}', '-v'), /starts with "-"/);
+  assert.deepEqual(expandTemplate('tool --message={prompt}', '--x'), ['tool', '--message=--x']);
+  assert.deepEqual(expandTemplate('tool -- {prompt}', '--x'), ['tool', '--', '--x']);
+  assert.deepEqual(expandTemplate('aider --message {prompt}', 'a -dash inside'), ['aider', '--message', 'a -dash inside']);
+});
+
+test('starts that cannot work are refused before anything is made', () => {
+  assert.throws(() => spec({ workspace: '/w', agent: 'shell', prompt: 'hi' }), /shell session takes no prompt/);
+  assert.throws(() => spec({ workspace: '/w', prompt: 'hi', network: 'none' }), /needs the network/);
+  assert.throws(() => spec({ workspace: '/w', network: 'none' }), /needs the network/, 'interactive claude too');
+  assert.equal(spec({ workspace: '/w', command: ['sh'], network: 'none' }).network, 'none', 'a command of your own may run offline');
+});
+
+test('BERTH_* variables that are set but wrong are errors naming the variable', () => {
+  assert.deepEqual(settingsFromEnv({}), {});
+  assert.deepEqual(settingsFromEnv({ BERTH_WARM_POOL: '2', BERTH_MAX_AGE: '0', BERTH_PROVIDER: 'docker', BERTH_LOG_MAX_SIZE: '5M', BERTH_LOG_MAX_FILES: '2' }), {
+    warmPool: 2,
+    maxAgeSeconds: 0,
+    provider: 'docker',
+    logMaxSize: '5m',
+    logMaxFiles: 2,
+  });
+  const cases: [string, string][] = [
+    ['BERTH_PROVIDER', 'dokcer'],
+    ['BERTH_WARM_POOL', 'two'],
+    ['BERTH_WARM_POOL', '-1'],
+    ['BERTH_MAX_AGE', '1.5'],
+    ['BERTH_SESSION_USER', 'me'],
+    ['BERTH_LOG_MAX_SIZE', 'lots'],
+    ['BERTH_LOG_MAX_FILES', '0'],
+  ];
+  for (const [name, value] of cases) {
+    assert.throws(() => settingsFromEnv({ [name]: value }), (error: Error) => error.message.startsWith(`${name} must be`) && error.message.includes(`"${value}"`), `${name}=${value}`);
+  }
 });
 
 test('command templates put the prompt in as one word, never through a shell', () => {
@@ -114,17 +181,20 @@ test('labels carry everything needed to find and describe a session again', () =
 
 test('the pool key ignores identity but not configuration', () => {
   const s = spec({ workspace: '/w', agent: 'shell' });
-  const a = containerOptions(s, { name: 'berth-a', labels: sessionLabels(s, 'a', new Date(1), '1'), user: '1:1' });
-  const b = containerOptions(s, { name: 'berth-b', labels: sessionLabels(s, 'b', new Date(2), '1'), user: '1:1' });
-  const c = containerOptions({ ...s, network: 'host' }, { name: 'berth-c', labels: sessionLabels(s, 'c', new Date(2), '1'), user: '1:1' });
+  const a = containerOptions(s, { name: 'berth-a', labels: sessionLabels(s, 'a', new Date(1), '1') });
+  const b = containerOptions(s, { name: 'berth-b', labels: sessionLabels(s, 'b', new Date(2), '1') });
+  const c = containerOptions({ ...s, network: 'host' }, { name: 'berth-c', labels: sessionLabels(s, 'c', new Date(2), '1') });
   assert.equal(poolKey(a), poolKey(b));
   assert.notEqual(poolKey(a), poolKey(c));
 });
 
-test('engine events map to session events; pool containers and exec noise are left out', () => {
+test('engine events map to session events; pool containers, copies and exec noise are left out', () => {
   const attrs = { [LABEL.session]: 'abc', name: 'berth-abc', exitCode: '3' };
   assert.deepEqual(toSessionEvent({ Action: 'die', Actor: { Attributes: attrs }, timeNano: 5e9 }), { id: 'abc', action: 'die', time: 5000, exitCode: 3 });
+  assert.equal(toSessionEvent({ Action: 'start', Actor: { Attributes: { [LABEL.session]: 'abc', name: 'berth-abc' } } })?.exitCode, null);
   assert.equal(toSessionEvent({ Action: 'exec_start: sh', Actor: { Attributes: attrs } }), undefined);
   assert.equal(toSessionEvent({ Action: 'start', Actor: { Attributes: { ...attrs, name: 'berth-pool-abc' } } }), undefined);
-  assert.equal(toSessionEvent({ Action: 'rename', Actor: { Attributes: { ...attrs, name: 'berth-pool-abc' } } })?.action, 'rename');
+  assert.equal(toSessionEvent({ Action: 'start', Actor: { Attributes: { ...attrs, name: 'copy-of-abc' } } }), undefined, 'a container carrying the label is not the session');
+  // A claim renames berth-pool-abc to berth-abc: the rename event carries the new name.
+  assert.equal(toSessionEvent({ Action: 'rename', Actor: { Attributes: { ...attrs, name: 'berth-abc', oldName: '/berth-pool-abc' } } })?.action, 'rename');
 });

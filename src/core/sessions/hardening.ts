@@ -1,24 +1,24 @@
 import type { ContainerCreateOptions } from 'dockerode';
 import { SECRET_DIR, entryCommand } from './secrets.js';
 import type { Limits, SessionSpec } from './types.js';
+import { userString, type SessionUser } from './user.js';
 
 export const WORKSPACE_PATH = '/workspace';
-export const HOME_PATH = '/home/berth';
-/** Who runs the session when the workspace belongs to root: never root itself. */
-export const FALLBACK_USER = '1000:1000';
+/**
+ * Under the secrets folder, a path no image ships: the engine (runc) gives a tmpfs mounted on a
+ * folder the image already has that folder's mode, so a home at /home/berth would be 0755 in any
+ * image whose user was made with useradd, whatever mode Berth asks for.
+ */
+export const HOME_PATH = `${SECRET_DIR}/home`;
 
 export const DEFAULT_LIMITS: Limits = { pids: 512, memoryBytes: 4 * 1024 ** 3, cpus: 2 };
 
-/** The workspace owner's uid:gid, so that files the agent writes are the user's; root owners get the fallback. */
-export function chooseUser(owner: { uid: number; gid: number }, override?: string): string {
-  if (override) return override;
-  return owner.uid === 0 ? FALLBACK_USER : `${owner.uid}:${owner.gid}`;
-}
-
-function tmpfs(size: string, user?: string, mode?: string): string {
-  const [uid, gid] = (user ?? '').split(':');
-  const owner = user ? `,uid=${uid},gid=${gid ?? uid}` : '';
-  return `rw,nosuid,nodev,size=${size}${owner}${mode ? `,mode=${mode}` : ''}`;
+/**
+ * Every tmpfs belongs to the session user: /tmp exists in every image and takes the image's mode
+ * (0755 root in some), so only ownership keeps it writable there.
+ */
+function tmpfs(size: string, user: SessionUser, mode: string, extra = ''): string {
+  return `rw,nosuid,nodev,size=${size},uid=${user.uid},gid=${user.gid},mode=${mode}${extra}`;
 }
 
 /**
@@ -28,7 +28,7 @@ function tmpfs(size: string, user?: string, mode?: string): string {
  */
 export function containerOptions(
   spec: SessionSpec,
-  identity: { name: string; labels: Record<string, string>; user: string },
+  identity: { name: string; labels: Record<string, string> },
 ): ContainerCreateOptions {
   const hasSecrets = Object.keys(spec.secrets).length > 0;
   const cmd = hasSecrets ? entryCommand(spec.command) : spec.command;
@@ -38,7 +38,7 @@ export function containerOptions(
     Cmd: cmd,
     // Images with an ENTRYPOINT would otherwise wrap our command; the session's argv is exact.
     Entrypoint: [],
-    User: identity.user,
+    User: userString(spec.user),
     WorkingDir: WORKSPACE_PATH,
     Env: [`HOME=${HOME_PATH}`, ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`)],
     Labels: identity.labels,
@@ -53,11 +53,14 @@ export function containerOptions(
       SecurityOpt: ['no-new-privileges:true'],
       Privileged: false,
       ReadonlyRootfs: !spec.writableRoot,
+      GroupAdd: spec.user.groups.filter((gid) => gid !== spec.user.gid).map(String),
       Tmpfs: {
-        '/tmp': tmpfs('512m', undefined, '1777'),
-        [HOME_PATH]: tmpfs('512m', identity.user, '0700'),
-        [SECRET_DIR]: tmpfs('1m', identity.user, '0700') + ',noexec',
+        '/tmp': tmpfs('512m', spec.user, '1777'),
+        [SECRET_DIR]: tmpfs('1m', spec.user, '0700', ',noexec'),
+        [HOME_PATH]: tmpfs('512m', spec.user, '0700'),
       },
+      // The engine's default keeps every byte a session prints: 1 GB of output was 1.7 GB on disk.
+      LogConfig: { Type: 'json-file', Config: { 'max-size': spec.logs.maxSize, 'max-file': String(spec.logs.maxFiles) } },
       PidsLimit: spec.limits.pids,
       Memory: spec.limits.memoryBytes,
       // Equal to Memory: no swap, so a memory hog meets the OOM killer instead of thrashing the host.

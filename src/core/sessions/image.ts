@@ -27,7 +27,7 @@ export function defaultAgentImageDir(): string {
     const candidate = join(dir, 'media', 'agent-image');
     if (existsSync(join(candidate, 'Dockerfile'))) return candidate;
     if (dirname(dir) === dir) {
-      throw new BerthError('The agent image Dockerfile (media/agent-image) was not found next to Berth.', 'Reinstall Berth, or pass --context DIR.', 'IMAGE_CONTEXT_MISSING');
+      throw new BerthError('The agent image Dockerfile (media/agent-image) was not found next to Berth.', 'Reinstall Berth: its media/agent-image folder is missing.', 'IMAGE_CONTEXT_MISSING');
     }
   }
 }

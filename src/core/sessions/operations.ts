@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import { BerthError, describeError } from '../errors.js';
-import { defineOperation, type AnyOperation, type OperationContext } from '../operations.js';
+import { defineOperation, type AnyOperation, type OperationContext, type TerminalIo } from '../operations.js';
+import { printable } from '../text.js';
 import { formatTranscriptEvent, transcriptEvents, type TranscriptEvent } from './agent/transcript.js';
+import { DEFAULT_LIMITS } from './hardening.js';
 import { buildAgentImage } from './image.js';
-import type { SessionService } from './service.js';
+import type { CallContext, SessionService } from './service.js';
 import type { Session, SessionHealth, SessionStats } from './types.js';
 
 const id = z.string().min(1).describe('Session id or a unique prefix of it');
-/** Output kept in a result when there is no stream to write it to (MCP); more is cut. */
-const MAX_COLLECTED = 1024 * 1024;
+const ids = z.array(z.string().min(1)).min(1, 'give at least one session id').describe('Session ids or unique prefixes');
+/** Output kept per stream in a result when there is no stream to write it to (MCP, --json); the newest is kept. */
+const MAX_COLLECTED_BYTES = 1024 * 1024;
+/** Transcript events kept in a result under the same rule. */
+const MAX_COLLECTED_EVENTS = 2000;
 
 /** Runs an operation body so that no error leaves with a secret in it, and audits failures. */
 async function guarded<T>(service: SessionService, ctx: OperationContext, action: string, body: () => Promise<T>): Promise<T> {
@@ -23,6 +28,8 @@ async function guarded<T>(service: SessionService, ctx: OperationContext, action
   }
 }
 
+const call = (ctx: OperationContext): CallContext => ({ origin: ctx.origin, signal: ctx.signal, ...(ctx.warn ? { warn: ctx.warn } : {}) });
+
 function age(created: string): string {
   const seconds = Math.max(0, (Date.now() - Date.parse(created)) / 1000);
   if (!Number.isFinite(seconds)) return '?';
@@ -35,51 +42,101 @@ export function formatSessions(sessions: Session[]): string {
   if (sessions.length === 0) return 'No sessions. Start one with `berth session start`.';
   const rows = [
     ['ID', 'AGENT', 'STATE', 'AGE', 'ISOLATION', 'WORKSPACE'],
-    ...sessions.map((s) => [s.id, s.agent, s.state === 'exited' && s.exitCode !== undefined ? `exited (${s.exitCode})` : s.state, age(s.created), s.isolated ? s.provider : 'NOT ISOLATED', s.workspace]),
+    ...sessions.map((s) => [s.id, s.agent, s.state === 'exited' && s.exitCode !== null ? `exited (${s.exitCode})` : s.state, age(s.created), s.isolated ? s.provider : 'NOT ISOLATED', s.workspace].map(printable)),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }
 
+/** The newest `limit` bytes of a stream, for a result that must stay bounded whatever the session printed. */
+class TailBuffer {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+
+  constructor(private readonly limit: number) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size > this.limit) {
+      const first = this.chunks[0]!;
+      const excess = this.size - this.limit;
+      if (first.length <= excess) this.chunks.shift();
+      else this.chunks[0] = first.subarray(excess);
+      this.size -= Math.min(first.length, excess);
+      this.truncated = true;
+    }
+  }
+
+  text(): string {
+    let bytes = Buffer.concat(this.chunks);
+    // A cut may land inside a character: start at the next whole one.
+    if (this.truncated) while (bytes.length && (bytes[0]! & 0xc0) === 0x80) bytes = bytes.subarray(1);
+    return bytes.toString('utf8');
+  }
+}
+
+/** Output goes to the face as it comes when it can take it (CLI text), else into a bounded result. */
 function collector(ctx: OperationContext) {
-  const parts = { stdout: '', stderr: '' };
-  const sink = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-    if (ctx.emit) ctx.emit(chunk, stream);
-    else if (parts[stream].length < MAX_COLLECTED) parts[stream] += chunk.toString('utf8');
+  const tails = { stdout: new TailBuffer(MAX_COLLECTED_BYTES), stderr: new TailBuffer(MAX_COLLECTED_BYTES) };
+  const sink = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => (ctx.emit ? ctx.emit(chunk, stream) : tails[stream].push(chunk));
+  return {
+    stdout: sink('stdout'),
+    stderr: sink('stderr'),
+    result: () =>
+      ctx.emit
+        ? { stdout: null, stderr: null, truncated: false }
+        : { stdout: tails.stdout.text(), stderr: tails.stderr.text(), truncated: tails.stdout.truncated || tails.stderr.truncated },
   };
-  return { parts, stdout: sink('stdout'), stderr: sink('stderr') };
+}
+
+/** Connects the person's terminal in raw mode for as long as `run` lasts, and gives it back as it was. */
+async function withRawTerminal<T>(terminal: TerminalIo, run: () => Promise<T>): Promise<T> {
+  terminal.setRawMode(true);
+  try {
+    return await run();
+  } finally {
+    terminal.setRawMode(false);
+    terminal.input.pause();
+  }
 }
 
 export function createSessionOperations(service: SessionService): AnyOperation[] {
-  const audit = async (ctx: OperationContext, action: string, session?: string, detail?: Record<string, unknown>) =>
-    (await service.audit()).append({ origin: ctx.origin, action, ...(session ? { session } : {}), ...(detail ? { detail } : {}) });
-
   const start = defineOperation({
     name: 'session.start',
     title: 'Start a session',
     description:
-      'Starts a hardened container on the workspace running Claude Code (with --prompt, a transcript; without, a terminal to attach to), a shell, or the command after --. Falls back to an unisolated local process only when no Docker engine is configured or reachable.',
+      'Starts a hardened container on the workspace running Claude Code (with --prompt, headless with a transcript; without, an interactive session to attach to), a shell, or the command after --. Falls back to an unisolated local process only when no Docker engine is configured or reachable, and says so.',
     input: z.object({
       workspace: z.string().optional().describe('Folder to mount at /workspace (default: the current folder)'),
-      image: z.string().optional().describe('Image to run (default: the agent image)'),
-      agent: z.string().default('claude').describe('claude, shell, or a configured agent'),
+      image: z.string().optional().describe('Image to run (default: BERTH_IMAGE, else berth/agent:latest)'),
+      agent: z.string().default('claude').describe('claude, shell, or an agent with a BERTH_AGENT_<NAME> command template'),
       prompt: z.string().optional().describe('Task for the agent; without it the session is interactive'),
-      network: z.enum(['none', 'bridge', 'host']).optional().describe('none (shell default) | bridge (agent default) | host'),
+      network: z.enum(['none', 'bridge', 'host']).optional().describe('none (default for shells), bridge (default for agents) or host'),
       mount: z.enum(['rw', 'ro']).default('rw').describe('Workspace mount: rw or ro'),
       env: z.array(z.string()).default([]).describe('NAME=VALUE, repeatable (visible in docker inspect: no secrets)'),
-      pidsLimit: z.number().int().optional().describe('Most processes at once'),
-      memoryMb: z.number().optional().describe('Memory limit in MiB'),
-      cpus: z.number().optional().describe('CPU limit'),
-      maxAge: z.number().int().optional().describe('Seconds before the reaper stops it (0: never)'),
+      pidsLimit: z.number().int().positive().optional().describe(`Most processes at once (default: ${DEFAULT_LIMITS.pids})`),
+      memoryMb: z.number().positive().optional().describe(`Memory limit in MiB, no swap (default: ${DEFAULT_LIMITS.memoryBytes / 1024 ** 2})`),
+      cpus: z.number().positive().optional().describe(`CPU limit, such as 1.5 (default: ${DEFAULT_LIMITS.cpus})`),
+      maxAge: z.number().int().nonnegative().optional().describe('Seconds before the reaper stops it; 0 for never (default: BERTH_MAX_AGE, else 8 hours)'),
       command: z.array(z.string()).default([]),
     }),
     annotations: { readOnly: false, destructive: false },
-    cli: { command: ['session', 'start'], rest: 'command' },
+    cli: {
+      command: ['session', 'start'],
+      rest: 'command',
+      examples: [
+        'berth session start --prompt "Fix the failing test"  # headless Claude Code; follow it with berth session logs',
+        'berth session start  # interactive Claude Code; then berth session attach ID',
+        'berth session start --agent shell -- make test  # any command in the image',
+        'berth session start --agent shell --network none --mount ro  # a shell to exec into, read-only',
+      ],
+    },
     async run(input, ctx): Promise<Session> {
       return guarded(service, ctx, 'start', async () => {
         ctx.progress({ message: 'Starting the session…' });
-        const reaping = service.reap().catch(() => []);
-        const session = await service.start(
+        return service.start(
           {
             workspace: input.workspace ?? process.cwd(),
             ...(input.image ? { image: input.image } : {}),
@@ -94,19 +151,15 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
             ...(input.cpus !== undefined ? { cpus: input.cpus } : {}),
             ...(input.maxAge !== undefined ? { maxAgeSeconds: input.maxAge } : {}),
           },
-          { signal: ctx.signal, warn: (message) => ctx.progress({ message }) },
+          call(ctx),
         );
-        await audit(ctx, 'start', session.id, { provider: session.provider, image: session.image, workspace: session.workspace, agent: session.agent });
-        const reaped = await reaping;
-        if (reaped.length) await audit(ctx, 'reap', undefined, { sessions: reaped });
-        return session;
       });
     },
-    format: (s) =>
-      [
-        `Started ${s.id} (${s.agent}${s.isolated ? `, ${s.image}` : ', NOT ISOLATED: a local process'}) on ${s.workspace}`,
-        s.interactive ? `Attach with: docker attach ${s.name}` : `Follow with: berth session logs ${s.id} --follow`,
-      ].join('\n'),
+    format: (s) => {
+      const what = `${printable(s.id)} (${printable(s.agent)}${s.isolated ? `, ${printable(s.image ?? '')}` : ', NOT ISOLATED: a local process'}) on ${printable(s.workspace)}`;
+      if (s.state === 'exited') return `Started ${what}; it has already exited with code ${s.exitCode}. See its output with: berth session logs ${s.id}`;
+      return [`Started ${what}`, s.interactive ? `Attach with: berth session attach ${s.id}` : `Follow with: berth session logs ${s.id} --follow`].join('\n');
+    },
   });
 
   const list = defineOperation({
@@ -115,7 +168,7 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     description: 'Lists the sessions the engine (and the process fallback) holds: running ones, or all with --all.',
     input: z.object({ all: z.boolean().default(false).describe('Include sessions that have ended') }),
     annotations: { readOnly: true, destructive: false },
-    cli: { command: ['session', 'list'] },
+    cli: { command: ['session', 'list'], examples: ['berth session list --all --json'] },
     async run(input, ctx): Promise<{ sessions: Session[] }> {
       return guarded(service, ctx, 'list', async () => ({ sessions: await service.list({ all: input.all }) }));
     },
@@ -125,21 +178,98 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
   const exec = defineOperation({
     name: 'session.exec',
     title: 'Run a command in a session',
-    description: 'Runs a command inside a running session and passes its output and exit code through.',
-    input: z.object({ id, command: z.array(z.string(), { error: 'give the command after --' }).min(1, 'give the command after --') }),
+    description: 'Runs a command inside a running session and passes its output and exit code through; -i passes your standard input, -t gives it a terminal.',
+    input: z.object({
+      id,
+      interactive: z.boolean().default(false).describe('Pass standard input to the command'),
+      tty: z.boolean().default(false).describe('Run the command on a terminal (with -i, as you would a shell)'),
+      command: z.array(z.string(), { error: 'give the command after --' }).min(1, 'give the command after --'),
+    }),
     annotations: { readOnly: false, destructive: false },
-    cli: { command: ['session', 'exec'], positional: ['id'], rest: 'command' },
-    async run(input, ctx): Promise<{ id: string; exitCode: number; stdout?: string; stderr?: string }> {
+    cli: {
+      command: ['session', 'exec'],
+      positional: ['id'],
+      rest: 'command',
+      short: { interactive: 'i', tty: 't' },
+      examples: ['berth session exec 3f2a -- git status', 'echo hello | berth session exec -i 3f2a -- cat', 'berth session exec -it 3f2a -- sh  # a shell in the session'],
+    },
+    async run(input, ctx): Promise<{ id: string; exitCode: number; stdout: string | null; stderr: string | null; truncated: boolean }> {
       return guarded(service, ctx, 'exec', async () => {
-        const { provider, session } = await service.find(input.id);
-        await audit(ctx, 'exec', session.id, { command: input.command });
+        const terminal = ctx.terminal;
+        if ((input.interactive || input.tty) && !terminal) {
+          throw new BerthError('-i and -t need a standard input to pass on, and this caller has none.', 'Run the command without -i and -t.', 'NO_TERMINAL');
+        }
+        if (input.tty && !terminal!.isTTY) {
+          throw new BerthError('-t needs a terminal, and standard input or output is not one.', 'Leave out -t when you pipe input or output.', 'NOT_A_TERMINAL');
+        }
         const out = collector(ctx);
-        const { exitCode } = await provider.exec(session.id, input.command, { stdout: out.stdout, stderr: out.stderr, signal: ctx.signal });
-        return { id: session.id, exitCode, ...(ctx.emit ? {} : out.parts) };
+        const execute = () =>
+          service.exec(
+            input.id,
+            input.command,
+            {
+              stdout: out.stdout,
+              stderr: out.stderr,
+              ...(input.interactive ? { stdin: terminal!.input } : {}),
+              ...(input.tty
+                ? {
+                    tty: terminal!.size(),
+                    onStarted: ({ resize }) => {
+                      const stop = terminal!.onResize(() => void resize(terminal!.size().columns, terminal!.size().rows).catch(() => undefined));
+                      ctx.signal.addEventListener('abort', stop, { once: true });
+                    },
+                  }
+                : {}),
+            },
+            call(ctx),
+          );
+        const { id: sessionId, exitCode } = input.tty && input.interactive ? await withRawTerminal(terminal!, execute) : await execute();
+        return { id: sessionId, exitCode, ...out.result() };
       });
     },
     format: (output) => [output.stdout?.replace(/\n$/, ''), output.stderr?.replace(/\n$/, '')].filter(Boolean).join('\n'),
     exitCode: (output) => output.exitCode,
+  });
+
+  const attach = defineOperation({
+    name: 'session.attach',
+    title: 'Attach your terminal to a session',
+    description: 'Connects your terminal to an interactive session (Claude Code started without a prompt). Ctrl-P Ctrl-Q detaches and leaves it running.',
+    input: z.object({ id }),
+    annotations: { readOnly: false, destructive: false },
+    cli: { command: ['session', 'attach'], positional: ['id'], examples: ['berth session attach 3f2a  # Ctrl-P Ctrl-Q detaches'] },
+    async run(input, ctx): Promise<{ id: string; state: Session['state']; exitCode: number | null }> {
+      return guarded(service, ctx, 'attach', async () => {
+        const terminal = ctx.terminal;
+        if (!terminal?.isTTY) throw new BerthError('Attaching needs a terminal, and standard input or output is not one.', 'Run berth session attach in a terminal.', 'NOT_A_TERMINAL');
+        const { id: sessionId, terminal: session } = await service.attach(input.id, call(ctx));
+        await withRawTerminal(terminal, async () => {
+          const resize = () => void session.resize(terminal.size().columns, terminal.size().rows).catch(() => undefined);
+          resize();
+          const stopResizing = terminal.onResize(resize);
+          terminal.input.pipe(session.stream);
+          session.stream.on('data', (chunk: Buffer) => terminal.output.write(chunk));
+          try {
+            await new Promise<void>((resolve) => {
+              session.stream.once('end', resolve);
+              session.stream.once('close', resolve);
+              session.stream.once('error', () => resolve());
+              ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+            });
+          } finally {
+            stopResizing();
+            terminal.input.unpipe(session.stream);
+            session.dispose();
+          }
+        });
+        const after = (await service.find(sessionId)).session;
+        return { id: sessionId, state: after.state, exitCode: after.exitCode };
+      });
+    },
+    format: (output) =>
+      output.state === 'running'
+        ? `Detached from ${output.id}; it is still running (berth session attach ${output.id} to come back).`
+        : `Session ${output.id} ended${output.exitCode === null ? '' : ` with code ${output.exitCode}`}.`,
   });
 
   const logs = defineOperation({
@@ -150,11 +280,15 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
       id,
       follow: z.boolean().default(false).describe('Keep streaming until the session ends'),
       transcript: z.boolean().default(false).describe('Parse Claude Code stream-json into events'),
-      tail: z.number().int().optional().describe('Only the last N lines'),
+      tail: z.number().int().nonnegative().optional().describe('Only the last N lines (default: all)'),
     }),
     annotations: { readOnly: true, destructive: false },
-    cli: { command: ['session', 'logs'], positional: ['id'] },
-    async run(input, ctx): Promise<{ id: string; output?: string; stderr?: string; events?: TranscriptEvent[] }> {
+    cli: {
+      command: ['session', 'logs'],
+      positional: ['id'],
+      examples: ['berth session logs 3f2a --follow', 'berth session logs 3f2a --transcript --json  # typed events'],
+    },
+    async run(input, ctx): Promise<{ id: string; stdout: string | null; stderr: string | null; events: TranscriptEvent[] | null; truncated: boolean }> {
       return guarded(service, ctx, 'logs', async () => {
         const { provider, session } = await service.find(input.id);
         const stream = await provider.logs(session.id, { follow: input.follow, signal: ctx.signal, ...(input.tail !== undefined ? { tail: input.tail } : {}) });
@@ -163,20 +297,21 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
           stream.stderr.on('data', out.stderr);
           if (!input.transcript) {
             for await (const chunk of stream.stdout) out.stdout(chunk as Buffer);
-            return { id: session.id, ...(ctx.emit ? {} : { output: out.parts.stdout, stderr: out.parts.stderr }) };
+            return { id: session.id, events: null, ...out.result() };
           }
           const events: TranscriptEvent[] = [];
+          let dropped = 0;
           for await (const event of transcriptEvents(stream.stdout as AsyncIterable<Buffer>)) {
             if (ctx.emit) ctx.emit(`${formatTranscriptEvent(event)}\n`);
-            else events.push(event);
+            else if (events.push(event) > MAX_COLLECTED_EVENTS) dropped += events.splice(0, 1).length;
           }
-          return { id: session.id, ...(ctx.emit ? {} : { events }) };
+          return { id: session.id, stdout: null, stderr: null, events: ctx.emit ? null : events, truncated: dropped > 0 };
         } finally {
           stream.dispose();
         }
       });
     },
-    format: (output) => output.events?.map(formatTranscriptEvent).join('\n') ?? [output.output, output.stderr].filter(Boolean).join('').replace(/\n$/, ''),
+    format: (output) => output.events?.map(formatTranscriptEvent).join('\n') ?? [output.stdout, output.stderr].filter(Boolean).join('').replace(/\n$/, ''),
   });
 
   const stats = defineOperation({
@@ -185,17 +320,16 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     description: 'Checks that the session runs and its workspace is mounted, and samples CPU, memory and process count.',
     input: z.object({ id }),
     annotations: { readOnly: true, destructive: false },
-    cli: { command: ['session', 'stats'], positional: ['id'] },
-    async run(input, ctx): Promise<{ session: Session; health: SessionHealth; stats?: SessionStats }> {
+    cli: { command: ['session', 'stats'], positional: ['id'], examples: ['berth session stats 3f2a'] },
+    async run(input, ctx): Promise<{ session: Session; health: SessionHealth; stats: SessionStats | null }> {
       return guarded(service, ctx, 'stats', async () => {
         const { provider, session } = await service.find(input.id);
         const health = await provider.health(session.id);
-        const stats = health.state === 'running' ? await provider.stats(session.id) : undefined;
-        return { session, health, ...(stats ? { stats } : {}) };
+        return { session, health, stats: health.state === 'running' ? await provider.stats(session.id) : null };
       });
     },
     format: ({ session, health, stats }) => {
-      const mib = (bytes?: number) => (bytes === undefined ? '?' : `${(bytes / 1024 ** 2).toFixed(1)} MiB`);
+      const mib = (bytes: number | null) => (bytes === null ? '?' : `${(bytes / 1024 ** 2).toFixed(1)} MiB`);
       return [
         `${session.id}  ${health.healthy ? 'healthy' : 'UNHEALTHY'}: ${health.detail}${session.isolated ? '' : ' (NOT ISOLATED)'}`,
         ...(stats ? [`cpu ${stats.cpuPercent?.toFixed(1) ?? '?'}%  memory ${mib(stats.memoryBytes)} of ${mib(stats.memoryLimitBytes)}  pids ${stats.pids ?? '?'}`] : []),
@@ -206,60 +340,67 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
 
   const stop = defineOperation({
     name: 'session.stop',
-    title: 'Stop a session',
-    description: 'Stops a session: SIGTERM, then SIGKILL after the grace period. The container stays until rm or prune.',
-    input: z.object({ id }),
+    title: 'Stop sessions',
+    description: 'Stops sessions: SIGTERM, then SIGKILL after the grace period. Their containers stay until rm or prune.',
+    input: z.object({ ids }),
     annotations: { readOnly: false, destructive: true },
-    cli: { command: ['session', 'stop'], positional: ['id'] },
-    async run(input, ctx): Promise<{ id: string; exitCode?: number }> {
-      return guarded(service, ctx, 'stop', async () => {
-        const { provider, session } = await service.find(input.id);
-        await provider.stop(session.id, { graceSeconds: service.settings().stopGraceSeconds });
-        await audit(ctx, 'stop', session.id);
-        const after = await provider.get(session.id);
-        return { id: session.id, ...(after?.exitCode !== undefined ? { exitCode: after.exitCode } : {}) };
-      });
+    cli: { command: ['session', 'stop'], positional: ['ids'], examples: ['berth session stop 3f2a', 'berth session stop 3f2a 9c1e'] },
+    async run(input, ctx): Promise<{ stopped: { id: string; exitCode: number | null }[] }> {
+      return guarded(service, ctx, 'stop', async () => ({ stopped: await Promise.all(input.ids.map((one) => service.stop(one, call(ctx)))) }));
     },
-    format: (output) => `Stopped ${output.id}${output.exitCode === undefined ? '' : ` (exit code ${output.exitCode})`}`,
+    format: (output) => output.stopped.map((s) => `Stopped ${s.id}${s.exitCode === null ? '' : ` (exit code ${s.exitCode})`}`).join('\n'),
   });
 
   const remove = defineOperation({
     name: 'session.rm',
-    title: 'Remove a session',
-    description: 'Removes a session, stopping it first if it still runs.',
-    input: z.object({ id }),
+    title: 'Remove sessions',
+    description: 'Removes sessions, stopping them first if they still run.',
+    input: z.object({ ids }),
     annotations: { readOnly: false, destructive: true },
-    cli: { command: ['session', 'rm'], positional: ['id'] },
-    async run(input, ctx): Promise<{ id: string }> {
-      return guarded(service, ctx, 'remove', async () => {
-        const { provider, session } = await service.find(input.id);
-        await provider.remove(session.id);
-        await audit(ctx, 'remove', session.id);
-        return { id: session.id };
-      });
+    cli: { command: ['session', 'rm'], positional: ['ids'], examples: ['berth session rm 3f2a 9c1e'] },
+    async run(input, ctx): Promise<{ removed: string[] }> {
+      return guarded(service, ctx, 'remove', async () => ({ removed: (await Promise.all(input.ids.map((one) => service.remove(one, call(ctx))))).map((r) => r.id) }));
     },
-    format: (output) => `Removed ${output.id}`,
+    format: (output) => output.removed.map((removed) => `Removed ${removed}`).join('\n'),
   });
 
   const prune = defineOperation({
     name: 'session.prune',
     title: 'Remove ended sessions',
-    description: 'Stops sessions past their maximum age, then removes every Berth session that is no longer running.',
-    input: z.object({}),
+    description:
+      'Stops sessions past their maximum age, then removes every Berth session that has ended, from any workspace. Asks first on a terminal; --yes for scripts, --dry-run to only list them.',
+    input: z.object({
+      dryRun: z.boolean().default(false).describe('Only list what would be removed'),
+      yes: z.boolean().default(false).describe('Remove without asking'),
+    }),
     annotations: { readOnly: false, destructive: true },
-    cli: { command: ['session', 'prune'] },
-    async run(_input, ctx): Promise<{ reaped: string[]; removed: string[] }> {
+    cli: { command: ['session', 'prune'], examples: ['berth session prune --dry-run', 'berth session prune --yes  # in scripts'] },
+    async run(input, ctx): Promise<{ dryRun: boolean; reaped: string[]; removed: string[] }> {
       return guarded(service, ctx, 'prune', async () => {
-        const reaped = await service.reap();
-        const removed = (await Promise.all((await service.providers()).map((provider) => provider.prune()))).flat();
-        await audit(ctx, 'prune', undefined, { reaped, removed });
-        return { reaped, removed };
+        if (input.dryRun) return { dryRun: true, ...(await service.prune({ dryRun: true }, call(ctx))) };
+        if (!input.yes) {
+          const { removed } = await service.prune({ dryRun: true }, call(ctx));
+          if (removed.length > 0) {
+            const question = `Remove ${removed.length} ended session${removed.length === 1 ? '' : 's'} (${removed.slice(0, 6).join(', ')}${removed.length > 6 ? ', …' : ''})?`;
+            if (!ctx.confirm) {
+              throw new BerthError(`Pruning would remove ${removed.length} ended session${removed.length === 1 ? '' : 's'}, and there is nobody to ask.`, 'Pass --yes to remove them, or --dry-run to list them.', 'CONSENT_REQUIRED');
+            }
+            if (!(await ctx.confirm(question))) return { dryRun: true, reaped: [], removed: [] };
+          }
+        }
+        return { dryRun: false, ...(await service.prune({ dryRun: false }, call(ctx))) };
       });
     },
-    format: (output) =>
-      [output.reaped.length ? `Stopped ${output.reaped.length} past their maximum age.` : '', output.removed.length ? `Removed ${output.removed.length}: ${output.removed.join(', ')}` : 'Nothing to remove.']
+    format: (output) => {
+      if (output.dryRun && output.removed.length === 0) return 'Nothing to remove.';
+      if (output.dryRun) return `Would remove ${output.removed.length}: ${output.removed.join(', ')}`;
+      return [
+        output.reaped.length ? `Stopped ${output.reaped.length} past their maximum age.` : '',
+        output.removed.length ? `Removed ${output.removed.length}: ${output.removed.join(', ')}` : 'Nothing to remove.',
+      ]
         .filter(Boolean)
-        .join('\n'),
+        .join('\n');
+    },
   });
 
   const build = defineOperation({
@@ -267,13 +408,16 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     title: 'Build the agent image',
     description: 'Builds the agent image (Claude Code, git, ripgrep, a non-root user) from media/agent-image/Dockerfile, showing the build output.',
     input: z.object({
-      tag: z.string().optional().describe('Image tag (default: the configured image)'),
-      base: z.string().optional().describe('Base image (default: a Node image); offline, one with git and ripgrep'),
+      tag: z.string().optional().describe('Image tag (default: BERTH_IMAGE, else berth/agent:latest)'),
+      base: z.string().optional().describe('Base image (default: node:20-bookworm-slim); offline, one with git and ripgrep'),
       claudeBinary: z.string().optional().describe('A claude binary to copy in instead of installing from npm'),
       network: z.string().optional().describe('Network for the build steps (e.g. none or host)'),
     }),
     annotations: { readOnly: false, destructive: false },
-    cli: { command: ['image', 'build'] },
+    cli: {
+      command: ['image', 'build'],
+      examples: ['berth image build', 'berth image build --base my/debian:12 --claude-binary ./claude --network none  # offline'],
+    },
     async run(input, ctx): Promise<{ tag: string; id: string }> {
       return guarded(service, ctx, 'image-build', async () => {
         const engine = await service.dockerEngine();
@@ -287,12 +431,13 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
           signal: ctx.signal,
           onProgress: (line) => (ctx.emit ? ctx.emit(`${line}\n`, 'stderr') : ctx.progress({ message: line })),
         });
-        await audit(ctx, 'image-build', undefined, { tag: image.tag, id: image.id });
+        await (await service.audit()).append({ origin: ctx.origin, action: 'image-build', detail: { tag: image.tag, id: image.id } });
         return image;
       });
     },
     format: (output) => `Built ${output.tag} (${output.id.slice(0, 19)})`,
   });
 
-  return [start, list, exec, logs, stats, stop, remove, prune, build];
+  return [start, list, exec, attach, logs, stats, stop, remove, prune, build];
 }
+

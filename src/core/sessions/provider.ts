@@ -4,6 +4,7 @@ import type {
   ExecOptions,
   LogOptions,
   LogStream,
+  PruneOptions,
   ProviderKind,
   Session,
   SessionEvent,
@@ -34,8 +35,11 @@ export interface ExecutionProvider {
   /** SIGTERM, then SIGKILL after `graceSeconds`. */
   stop(id: string, options?: { graceSeconds?: number }): Promise<void>;
   remove(id: string): Promise<void>;
-  /** Removes every session that is no longer running; returns their ids. */
-  prune(): Promise<string[]>;
+  /**
+   * Removes every session that has ended (never one that is starting or running, even when it
+   * starts or ends while prune runs); returns their ids.
+   */
+  prune(options: PruneOptions): Promise<string[]>;
   /** Stops running sessions older than their maximum age; returns their ids. */
   reap(now?: number): Promise<string[]>;
   /** The TTY of an interactive session. */

@@ -1,10 +1,11 @@
-import { statSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type Docker from 'dockerode';
-import { BerthError } from '../errors.js';
+import { BerthError, describeError } from '../errors.js';
+import type { Origin } from '../operations.js';
+import { printable } from '../text.js';
 import { BERTH_VERSION } from '../version.js';
-import { SHELL } from './agent/commands.js';
+import { CLAUDE, SHELL } from './agent/commands.js';
 import { AuditLog } from './audit.js';
 import { DockerProvider } from './docker/dockerProvider.js';
 import { connectDocker, probeEngine } from './docker/engine.js';
@@ -15,7 +16,8 @@ import type { ExecutionProvider } from './provider.js';
 import { redact } from './secrets.js';
 import { defaultSettings, type SessionSettings } from './settings.js';
 import { buildSpec, type SessionRequest } from './spec.js';
-import type { Disposable, Session, SessionEvent } from './types.js';
+import type { AttachedTerminal, Disposable, ExecOptions, Session, SessionEvent, SessionSpec } from './types.js';
+import { canWrite, invokingUser, userString } from './user.js';
 
 export interface SessionServiceDependencies {
   /** An explicit engine address (berth.docker.host); empty means DOCKER_HOST, the context, the socket. */
@@ -33,13 +35,21 @@ export interface SessionServiceDependencies {
 interface Engine {
   docker?: DockerProvider;
   /** Why there is no engine; undefined when there is one. */
-  down?: { message: string; hint: string; explicit: boolean };
+  down?: { message: string; hint: string; explicit: boolean; refused: boolean };
+}
+
+/** What a lifecycle call is told about its caller: who asks (for the audit) and what to tell them. */
+export interface CallContext {
+  origin: Origin;
+  signal?: AbortSignal;
+  /** Something the person must hear, such as a session that runs without isolation. */
+  warn?(message: string): void;
 }
 
 /**
- * The sessions engine as the faces use it: picks the provider (Docker, or the unisolated
- * process fallback), builds specs from requests, finds sessions by id prefix across providers,
- * and keeps one Docker connection, one audit log and the warm pool.
+ * The sessions engine as the faces use it: picks the provider (Docker, or the unisolated process
+ * fallback), builds specs from requests, finds sessions by id prefix across providers, owns each
+ * step of a session's life with its audit line, and keeps one Docker connection and the warm pool.
  */
 export class SessionService {
   private engine?: { at: number; value: Promise<Engine> };
@@ -67,6 +77,10 @@ export class SessionService {
     return new AuditLog(this.settings().auditLog, (text) => redact(text, secrets));
   }
 
+  private async record(origin: Origin, action: string, session?: string, detail?: Record<string, unknown>): Promise<void> {
+    await (await this.audit()).append({ origin, action, ...(session ? { session } : {}), ...(detail ? { detail } : {}) });
+  }
+
   processes(): ProcessProvider {
     this.processProvider ??= new ProcessProvider(this.settings().processStateDir, BERTH_VERSION);
     return this.processProvider;
@@ -82,7 +96,9 @@ export class SessionService {
   private async connect(): Promise<Engine> {
     const explicitHost = this.deps.dockerHost?.();
     const status = await probeEngine({ explicitHost });
-    if (!status.reachable) return { down: { message: status.error, hint: status.fix, explicit: status.source !== 'default' } };
+    if (!status.reachable) {
+      return { down: { message: status.error, hint: status.fix, explicit: status.source !== 'default', refused: status.refused } };
+    }
     const { docker } = connectDocker({ explicitHost });
     this.pool = this.makePool(docker);
     return { docker: new DockerProvider(docker, { version: BERTH_VERSION, ...(this.pool ? { pool: this.pool } : {}) }) };
@@ -92,7 +108,7 @@ export class SessionService {
     const settings = this.settings();
     const workspace = this.deps.poolWorkspace?.();
     if (settings.warmPool <= 0 || !workspace) return undefined;
-    const spec = buildSpec({ workspace, agent: SHELL }, settings, { owner: ownerOf(workspace), secrets: {}, insideContainer: true });
+    const spec = buildSpec({ workspace, agent: SHELL }, settings, { invoker: invokingUser(), secrets: {}, insideContainer: true });
     return new WarmPool(docker, spec, settings.warmPool, BERTH_VERSION);
   }
 
@@ -108,7 +124,16 @@ export class SessionService {
   }
 
   private engineDown(down: NonNullable<Engine['down']>): BerthError {
-    return new BerthError(down.message, down.hint, 'ENGINE_DOWN');
+    return new BerthError(down.message, down.hint, down.refused ? 'ENGINE_REFUSED' : 'ENGINE_DOWN');
+  }
+
+  /**
+   * Whether sessions may fall back to local processes: only when no engine was named (setting,
+   * DOCKER_HOST, a context) and none answers at the usual place. An engine that is there but
+   * refuses this user is a problem to fix, not a reason to drop isolation.
+   */
+  private mayFallBack(down: NonNullable<Engine['down']>): boolean {
+    return this.settings().provider !== 'docker' && !down.explicit && !down.refused;
   }
 
   /** The providers to look sessions up in: Docker when reachable, and always the process records. */
@@ -117,34 +142,50 @@ export class SessionService {
     if (settings.provider === 'process') return [this.processes()];
     const engine = await this.dockerEngine();
     if (engine.docker) return settings.provider === 'docker' ? [engine.docker] : [engine.docker, this.processes()];
-    if (settings.provider === 'docker' || engine.down!.explicit) throw this.engineDown(engine.down!);
+    if (!this.mayFallBack(engine.down!)) throw this.engineDown(engine.down!);
     return [this.processes()];
   }
 
   /** Where a new session goes; the fallback only when the user named no engine and no image. */
   async providerForStart(request: { image?: string }, warn: (message: string) => void): Promise<ExecutionProvider> {
     const settings = this.settings();
-    if (settings.provider === 'process') return this.processes();
+    if (settings.provider === 'process') {
+      warn('BERTH_PROVIDER=process: the session runs as a local process, NOT isolated.');
+      return this.processes();
+    }
     const engine = await this.dockerEngine();
     if (engine.docker) return engine.docker;
-    if (settings.provider === 'docker' || engine.down!.explicit || request.image) throw this.engineDown(engine.down!);
-    warn('No Docker engine is reachable: the session runs as a local process, NOT isolated.');
+    if (!this.mayFallBack(engine.down!) || request.image) throw this.engineDown(engine.down!);
+    warn(`${engine.down!.message} The session runs as a local process, NOT isolated: the agent has all of your rights. ${engine.down!.hint}`);
     return this.processes();
   }
 
-  async start(request: SessionRequest, options: { signal?: AbortSignal; warn?: (message: string) => void } = {}): Promise<Session> {
+  async start(request: SessionRequest, context: CallContext): Promise<Session> {
+    const warn = context.warn ?? (() => undefined);
     const workspace = await checkWorkspace(request.workspace);
-    const provider = await this.providerForStart(request, options.warn ?? (() => undefined));
-    const owner = await stat(workspace);
-    const spec = buildSpec({ ...request, workspace }, this.settings(), {
-      owner: { uid: owner.uid, gid: owner.gid },
-      secrets: await this.secrets(),
-      insideContainer: provider.isolated,
-    });
-    if (spec.agent !== SHELL && provider.isolated && spec.command[0] === 'claude' && !spec.secrets.ANTHROPIC_API_KEY) {
-      throw new BerthError('ANTHROPIC_API_KEY is not set, so Claude Code could not reach the API.', 'Set it in the environment (CLI) or with "Berth: Set Anthropic API Key" (VS Code).', 'API_KEY_MISSING');
+    const provider = await this.providerForStart(request, warn);
+    const secrets = await this.secrets();
+    const spec = buildSpec({ ...request, workspace }, this.settings(), { invoker: invokingUser(), secrets, insideContainer: provider.isolated });
+    if (provider.isolated && spec.command[0] === CLAUDE && !spec.secrets.ANTHROPIC_API_KEY) {
+      throw new BerthError('ANTHROPIC_API_KEY is not set, so Claude Code could not reach the API.', 'Set it in the environment: export ANTHROPIC_API_KEY=sk-ant-...', 'API_KEY_MISSING');
     }
-    return provider.start(spec, { signal: options.signal });
+    if (provider.isolated) await warnIfUnwritable(spec, warn);
+    const reaping = this.reap(context).catch(() => []);
+    const session = await provider.start(spec, { ...(context.signal ? { signal: context.signal } : {}) });
+    try {
+      await this.record(context.origin, 'start', session.id, { provider: session.provider, image: session.image, workspace: session.workspace, agent: session.agent, user: session.user });
+    } catch (error) {
+      // A session the audit log does not know of must not run: roll the start back.
+      await provider.remove(session.id).catch(() => undefined);
+      throw new BerthError(
+        `The session was not started: its audit line could not be written to ${this.settings().auditLog} (${describeError(error).message}).`,
+        'Make that file writable, or point BERTH_AUDIT_LOG at one you may write.',
+        'AUDIT_FAILED',
+      );
+    }
+    await reaping;
+    if (provider.isolated && this.settings().warmPool > 0) void this.fillPool().catch(() => undefined);
+    return session;
   }
 
   async list(options: { all?: boolean } = {}): Promise<Session[]> {
@@ -163,9 +204,54 @@ export class SessionService {
     return all.find((entry) => entry.session.id === id)!;
   }
 
+  async exec(prefix: string, command: string[], options: ExecOptions, context: CallContext): Promise<{ id: string; exitCode: number }> {
+    const { provider, session } = await this.find(prefix);
+    await this.record(context.origin, 'exec', session.id, { command });
+    const { exitCode } = await provider.exec(session.id, command, { ...options, ...(context.signal ? { signal: context.signal } : {}) });
+    return { id: session.id, exitCode };
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period; the exit code once it has ended. */
+  async stop(prefix: string, context: CallContext): Promise<{ id: string; exitCode: number | null }> {
+    const { provider, session } = await this.find(prefix);
+    await provider.stop(session.id, { graceSeconds: this.settings().stopGraceSeconds });
+    await this.record(context.origin, 'stop', session.id);
+    return { id: session.id, exitCode: (await provider.get(session.id))?.exitCode ?? null };
+  }
+
+  async remove(prefix: string, context: CallContext): Promise<{ id: string }> {
+    const { provider, session } = await this.find(prefix);
+    await provider.remove(session.id);
+    await this.record(context.origin, 'remove', session.id);
+    return { id: session.id };
+  }
+
+  /** Stops sessions past their maximum age, then removes every ended one (or only lists them). */
+  async prune(options: { dryRun: boolean }, context: CallContext): Promise<{ reaped: string[]; removed: string[] }> {
+    const providers = await this.providers();
+    const reaped = options.dryRun ? [] : await this.reap(context);
+    const startTimeoutMs = this.settings().startTimeoutMs;
+    const removed = (await Promise.all(providers.map((provider) => provider.prune({ dryRun: options.dryRun, startTimeoutMs })))).flat();
+    if (!options.dryRun) await this.record(context.origin, 'prune', undefined, { reaped, removed });
+    return { reaped, removed };
+  }
+
   /** Stops sessions past their maximum age in every provider. */
-  async reap(): Promise<string[]> {
-    return (await Promise.all((await this.providers()).map((provider) => provider.reap()))).flat();
+  async reap(context: CallContext): Promise<string[]> {
+    const reaped = (await Promise.all((await this.providers()).map((provider) => provider.reap()))).flat();
+    if (reaped.length) await this.record(context.origin, 'reap', undefined, { sessions: reaped });
+    return reaped;
+  }
+
+  /** The terminal of an interactive session (its Claude Code TUI), for a person to use. */
+  async attach(prefix: string, context: CallContext): Promise<{ id: string; terminal: AttachedTerminal }> {
+    const { provider, session } = await this.find(prefix);
+    const terminal = await provider.attach(session.id);
+    await this.record(context.origin, 'attach', session.id).catch((error: unknown) => {
+      terminal.dispose();
+      throw error;
+    });
+    return { id: session.id, terminal };
   }
 
   /** Lifecycle events from every provider: the engine's event stream for Docker. */
@@ -179,12 +265,18 @@ async function checkWorkspace(path: string): Promise<string> {
   const absolute = resolve(path);
   const info = await stat(absolute).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new BerthError(`The workspace ${absolute} is not a folder that exists.`, 'Pass --workspace DIR with an existing folder.', 'WORKSPACE_MISSING');
+    throw new BerthError(`The workspace ${printable(absolute)} is not a folder that exists.`, 'Pass --workspace DIR with an existing folder.', 'WORKSPACE_MISSING');
   }
   return realpath(absolute);
 }
 
-function ownerOf(path: string): { uid: number; gid: number } {
-  const info = statSync(path);
-  return { uid: info.uid, gid: info.gid };
+/** The session runs as the person; say so at the start when that person cannot write the workspace. */
+async function warnIfUnwritable(spec: SessionSpec, warn: (message: string) => void): Promise<void> {
+  if (spec.mount !== 'rw') return;
+  const folder = await stat(spec.workspace);
+  if (canWrite(spec.user, { uid: folder.uid, gid: folder.gid, mode: folder.mode })) return;
+  warn(
+    `The session runs as you (uid ${userString(spec.user)}, without capabilities), and the workspace ${printable(spec.workspace)} belongs to uid ${folder.uid} with mode ${(folder.mode & 0o7777).toString(8)}: ` +
+      'the agent will not be able to write it. Run Berth as the owner of the folder, or set BERTH_SESSION_USER to uid:gid of an account that may write it.',
+  );
 }

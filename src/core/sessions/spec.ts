@@ -1,8 +1,9 @@
 import { BerthError } from '../errors.js';
-import { SHELL, agentCommand } from './agent/commands.js';
-import { chooseUser, defaultNetwork } from './hardening.js';
+import { CLAUDE, SHELL, agentCommand } from './agent/commands.js';
+import { defaultNetwork } from './hardening.js';
 import type { SessionSettings } from './settings.js';
 import type { MountMode, NetworkMode, SessionSpec } from './types.js';
+import { chooseSessionUser, type SessionUser } from './user.js';
 
 /** What a face asks for; everything else comes from the settings. */
 export interface SessionRequest {
@@ -40,9 +41,12 @@ export function parseEnv(words: readonly string[]): Record<string, string> {
 export function buildSpec(
   request: SessionRequest,
   settings: SessionSettings,
-  context: { owner: { uid: number; gid: number }; secrets: Record<string, string>; insideContainer: boolean },
+  context: { invoker: SessionUser; secrets: Record<string, string>; insideContainer: boolean },
 ): SessionSpec {
   const agent = request.agent ?? 'claude';
+  if (agent === SHELL && request.prompt !== undefined) {
+    throw new BerthError('A shell session takes no prompt.', 'Give its command after -- (berth session start --agent shell -- make test), or leave out --agent shell to give the prompt to Claude Code.', 'PROMPT_UNUSED');
+  }
   const { command, interactive } = agentCommand({
     agent,
     prompt: request.prompt,
@@ -54,6 +58,20 @@ export function buildSpec(
     if (value !== undefined && !(value > 0)) throw new BerthError(`${what} must be a positive number.`, undefined, 'LIMIT_INVALID');
     return value;
   };
+  const network = request.network ?? defaultNetwork(agent);
+  const runsClaude = command[0] === CLAUDE;
+  if (runsClaude && context.insideContainer && network === 'none') {
+    throw new BerthError(
+      'Claude Code needs the network to reach the Anthropic API, and --network none leaves the session without one.',
+      'Leave out --network (agents get bridge), or pass --network bridge or host.',
+      'NETWORK_NONE_FOR_AGENT',
+    );
+  }
+  const user = chooseSessionUser(context.invoker, settings.user);
+  const env = parseEnv(request.env ?? []);
+  // Claude Code refuses to skip its permission prompts as root unless told that it is sandboxed;
+  // it is: the container, stripped of every capability, is the sandbox.
+  if (runsClaude && context.insideContainer && user.uid === 0) env.IS_SANDBOX ??= '1';
   return {
     workspace: request.workspace,
     mount: request.mount ?? 'rw',
@@ -62,16 +80,18 @@ export function buildSpec(
     command,
     interactive,
     ...(request.prompt !== undefined ? { prompt: request.prompt } : {}),
-    env: parseEnv(request.env ?? []),
+    env,
     // Shells get no secrets: they need no API, and what they do not hold they cannot leak.
     secrets: agent === SHELL ? {} : context.secrets,
-    network: request.network ?? defaultNetwork(agent),
+    secretNames: Object.keys(context.secrets),
+    network,
     limits: {
       pids: positive(request.pidsLimit, '--pids-limit') ?? settings.limits.pids,
       memoryBytes: (positive(request.memoryMb, '--memory-mb') ?? settings.limits.memoryBytes / 1024 ** 2) * 1024 ** 2,
       cpus: positive(request.cpus, '--cpus') ?? settings.limits.cpus,
     },
-    user: chooseUser(context.owner, settings.user),
+    user,
+    logs: { maxSize: settings.logMaxSize, maxFiles: settings.logMaxFiles },
     writableRoot: settings.writableRoot,
     maxAgeSeconds: request.maxAgeSeconds ?? settings.maxAgeSeconds,
     startTimeoutMs: settings.startTimeoutMs,

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { SessionUser } from './user.js';
 
 export type MountMode = 'rw' | 'ro';
 export type NetworkMode = 'none' | 'bridge' | 'host';
@@ -28,10 +29,14 @@ export interface SessionSpec {
   env: Record<string, string>;
   /** Handed over out of band (see secrets.ts): never in Config.Env, labels, logs or errors. */
   secrets: Record<string, string>;
+  /** The names of every secret Berth holds, handed over or not: a process session must not inherit them. */
+  secretNames: string[];
   network: NetworkMode;
   limits: Limits;
-  /** uid:gid to run as; the workspace owner's when omitted (or the fallback when that is root). */
-  user?: string;
+  /** Who runs the session: the person who started it (see user.ts). */
+  user: SessionUser;
+  /** The engine keeps at most maxFiles files of maxSize (docker's size syntax, e.g. 10m) of output. */
+  logs: { maxSize: string; maxFiles: number };
   /** Relaxations of the hardening, each only from an explicit setting. */
   writableRoot?: boolean;
   /** Stopped by the reaper once older than this; 0 for no limit. */
@@ -41,35 +46,47 @@ export interface SessionSpec {
 
 export type SessionState = 'starting' | 'running' | 'exited' | 'dead' | 'paused' | 'unknown';
 
-/** What every face shows about a session; read back from the engine (or the process record) each time. */
+/**
+ * What every face shows about a session; read back from the engine (or the process record) each
+ * time. Every field is always present, null where the provider does not know it, so that JSON
+ * readers see one shape.
+ */
 export interface Session {
   id: string;
+  /** The container's name (berth-<id>), or "pid N" for a process session. */
   name: string;
   provider: ProviderKind;
   /** False for the process provider: the agent runs with the user's own rights. */
   isolated: boolean;
   workspace: string;
   agent: string;
-  image?: string;
+  image: string | null;
   created: string;
   state: SessionState;
   status: string;
-  exitCode?: number;
-  oomKilled?: boolean;
+  exitCode: number | null;
+  oomKilled: boolean | null;
   interactive: boolean;
-  mount?: MountMode;
-  network?: string;
-  version?: string;
-  maxAgeSeconds?: number;
+  mount: MountMode | null;
+  network: string | null;
+  /** uid:gid the session runs as. */
+  user: string | null;
+  version: string | null;
+  maxAgeSeconds: number | null;
 }
 
 export interface ExecOptions {
   stdout?: (chunk: Buffer) => void;
+  /** Not called with a TTY, where the terminal merges both streams into stdout. */
   stderr?: (chunk: Buffer) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
-  /** Fed to the command's stdin, which is then closed. */
-  stdin?: string | Buffer;
+  /** Fed to the command's stdin, which is closed when it ends. */
+  stdin?: string | Buffer | NodeJS.ReadableStream;
+  /** Runs the command on a terminal of this size (exec -t). */
+  tty?: { columns: number; rows: number };
+  /** Hands over a way to resize the terminal once the command runs. */
+  onStarted?(control: { resize(columns: number, rows: number): Promise<void> }): void;
 }
 
 export interface LogOptions {
@@ -77,6 +94,13 @@ export interface LogOptions {
   signal?: AbortSignal;
   /** Only the last lines; all when omitted. */
   tail?: number;
+}
+
+export interface PruneOptions {
+  /** Only say what would go. */
+  dryRun?: boolean;
+  /** A session created less than this long ago that has not started yet is starting, not ended. */
+  startTimeoutMs: number;
 }
 
 /** A readable of the session's output: stdout and stderr kept apart where the provider can. */
@@ -89,10 +113,10 @@ export interface LogStream {
 
 export interface SessionStats {
   id: string;
-  cpuPercent?: number;
-  memoryBytes?: number;
-  memoryLimitBytes?: number;
-  pids?: number;
+  cpuPercent: number | null;
+  memoryBytes: number | null;
+  memoryLimitBytes: number | null;
+  pids: number | null;
 }
 
 export interface SessionHealth {
@@ -107,7 +131,7 @@ export interface SessionEvent {
   /** The engine's word: create, start, die, oom, stop, destroy, rename… */
   action: string;
   time: number;
-  exitCode?: number;
+  exitCode: number | null;
 }
 
 export interface Disposable {

@@ -17,6 +17,8 @@ export type EngineStatus =
       reachable: false;
       host?: string;
       source?: DockerEndpoint['source'];
+      /** An engine is there but refuses this user (the socket's permissions): not a missing engine. */
+      refused: boolean;
       error: string;
       fix: string;
     };
@@ -34,7 +36,7 @@ export async function probeEngine(inputs: EndpointInputs = {}, timeoutMs = 3000)
     ({ docker, endpoint } = connectDocker(inputs));
   } catch (error) {
     const { message, hint } = describeError(error);
-    return { reachable: false, error: message, fix: hint ?? 'Check DOCKER_HOST and your Docker context.' };
+    return { reachable: false, refused: false, error: message, fix: hint ?? 'Check DOCKER_HOST and your Docker context.' };
   }
   try {
     const version = await withTimeout(docker.version(), timeoutMs);
@@ -53,6 +55,7 @@ export async function probeEngine(inputs: EndpointInputs = {}, timeoutMs = 3000)
       reachable: false,
       host: endpoint.host,
       source: endpoint.source,
+      refused: errorCode(error) === 'EACCES' || errorCode(error) === 'EPERM',
       error: explainConnectionError(error, endpoint, timeoutMs),
       fix: fixFor(error, endpoint),
     };

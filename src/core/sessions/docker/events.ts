@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { LABEL, POOL_NAME_PREFIX } from '../labels.js';
+import { LABEL, containerName } from '../labels.js';
 import type { Disposable, SessionEvent } from '../types.js';
 
 /** What a session view needs to hear; exec_* and health noise are left out. */
@@ -19,14 +19,15 @@ export function toSessionEvent(event: EngineEvent): SessionEvent | undefined {
   const id = attributes[LABEL.session];
   const action = event.Action ?? '';
   if (!id || !ACTIONS.has(action)) return undefined;
-  // A warm container is not a session until a claim renames it.
-  if ((attributes.name ?? '').startsWith(POOL_NAME_PREFIX) && action !== 'rename') return undefined;
-  const exitCode = attributes.exitCode === undefined ? undefined : Number(attributes.exitCode);
+  // Only the container named for the session is the session: not a copy that carries its labels,
+  // and not a warm container until a claim renames it (its rename event carries the new name).
+  if (attributes.name !== containerName(id)) return undefined;
+  const exitCode = attributes.exitCode === undefined ? NaN : Number(attributes.exitCode);
   return {
     id,
     action,
     time: event.timeNano ? Math.floor(event.timeNano / 1e6) : (event.time ?? 0) * 1000,
-    ...(exitCode !== undefined && Number.isFinite(exitCode) ? { exitCode } : {}),
+    exitCode: Number.isFinite(exitCode) ? exitCode : null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
-import { FALLBACK_USER, containerOptions } from '../hardening.js';
+import { containerOptions } from '../hardening.js';
 import { LABEL, POOL_NAME_PREFIX, containerName, newSessionId, poolContainerName, sessionLabels } from '../labels.js';
 import type { SessionSpec } from '../types.js';
 import { isConflict, isNotFound } from './errors.js';
@@ -47,7 +47,7 @@ export class WarmPool {
 
   private options(id: string): ContainerCreateOptions {
     const labels = sessionLabels(this.spec, id, new Date(), this.version);
-    const options = containerOptions(this.spec, { name: poolContainerName(id), labels, user: this.spec.user ?? FALLBACK_USER });
+    const options = containerOptions(this.spec, { name: poolContainerName(id), labels });
     options.Labels = { ...labels, [LABEL.pool]: poolKey(options) };
     return options;
   }

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { BerthError } from '../../errors.js';
 import { isExpired, newSessionId } from '../labels.js';
 import type { ExecutionProvider } from '../provider.js';
@@ -12,6 +13,7 @@ import type {
   ExecOptions,
   LogOptions,
   LogStream,
+  PruneOptions,
   Session,
   SessionEvent,
   SessionHealth,
@@ -36,6 +38,8 @@ interface ProcessRecord {
   pidStart?: string;
   version: string;
   maxAgeSeconds: number;
+  /** Variables of Berth's own environment that the session must not inherit (the secrets). */
+  withheld?: string[];
 }
 
 /** Kernel start time of a pid (field 22 of /proc/PID/stat), where /proc exists. */
@@ -58,6 +62,29 @@ function alive(record: ProcessRecord): boolean {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Berth's environment without its secrets: a process session inherits the rest, as a command run
+ * in a terminal would, but a secret only where the spec hands it over (agents, not shells).
+ */
+function inheritedEnv(withheld: readonly string[] = []): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of withheld) delete env[name];
+  return env;
+}
+
+/** Appends the file from `offset` on to `into`, as the reader drains it; returns the new offset. */
+async function copyFrom(path: string, offset: number, into: PassThrough): Promise<number> {
+  let copied = offset;
+  const source = createReadStream(path, { start: offset });
+  source.on('data', (chunk) => (copied += chunk.length));
+  try {
+    await pipeline(source, into, { end: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return copied;
+}
 
 /**
  * The embedded fallback when no engine is reachable: the agent runs as a child process of the
@@ -111,12 +138,17 @@ export class ProcessProvider implements ExecutionProvider {
       workspace: record.workspace,
       agent: record.agent,
       created: record.created,
+      image: null,
       state: running ? 'running' : 'exited',
       status: running ? `Up (pid ${record.pid}, not isolated)` : `Exited (${exitCode ?? 'unknown'})`,
-      ...(exitCode !== undefined ? { exitCode } : {}),
+      exitCode: exitCode ?? null,
+      oomKilled: null,
       interactive: false,
+      mount: null,
+      network: null,
+      user: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
       version: record.version,
-      ...(record.maxAgeSeconds > 0 ? { maxAgeSeconds: record.maxAgeSeconds } : {}),
+      maxAgeSeconds: record.maxAgeSeconds > 0 ? record.maxAgeSeconds : null,
     };
   }
 
@@ -135,7 +167,7 @@ export class ProcessProvider implements ExecutionProvider {
         cwd: spec.workspace,
         detached: true,
         stdio: ['ignore', out, err],
-        env: { ...process.env, ...spec.env, ...spec.secrets, BERTH_DIR: dir, BERTH_SESSION: id },
+        env: { ...inheritedEnv(spec.secretNames), ...spec.env, ...spec.secrets, BERTH_DIR: dir, BERTH_SESSION: id },
       });
       const pid = await new Promise<number>((resolve, reject) => {
         child.once('spawn', () => resolve(child.pid!));
@@ -152,6 +184,7 @@ export class ProcessProvider implements ExecutionProvider {
         pidStart: pidStartTime(pid),
         version: this.version,
         maxAgeSeconds: spec.maxAgeSeconds,
+        withheld: spec.secretNames,
       };
       await writeFile(join(dir, 'session.json'), JSON.stringify(record, null, 2), { mode: 0o600 });
       return this.toSession(record);
@@ -184,8 +217,14 @@ export class ProcessProvider implements ExecutionProvider {
     if (!alive(record) || this.exitCode(id) !== undefined) throw new BerthError(`Session ${id} is not running.`, undefined, 'SESSION_NOT_RUNNING');
     const [file, ...args] = command;
     if (!file) throw new BerthError('No command was given.', 'Pass it after --.', 'COMMAND_MISSING');
+    if (options.tty) throw new BerthError(`Session ${id} runs as a local process, which has no terminal to give the command.`, 'Leave out -t.', 'TTY_UNAVAILABLE');
     const stdin: 'ignore' | 'pipe' = options.stdin === undefined ? 'ignore' : 'pipe';
-    const child = spawn(file, args, { cwd: record.workspace, stdio: [stdin, 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
+    const child = spawn(file, args, {
+      cwd: record.workspace,
+      env: inheritedEnv(record.withheld),
+      stdio: [stdin, 'pipe', 'pipe'],
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     child.stdout!.on('data', (chunk: Buffer) => options.stdout?.(chunk));
     child.stderr!.on('data', (chunk: Buffer) => options.stderr?.(chunk));
     if (child.stdin) {
@@ -193,7 +232,9 @@ export class ProcessProvider implements ExecutionProvider {
       child.stdin.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EPIPE') child.emit('error', error);
       });
-      child.stdin.end(options.stdin);
+      const input = options.stdin;
+      if (typeof input === 'string' || Buffer.isBuffer(input)) child.stdin.end(input);
+      else input?.pipe(child.stdin);
     }
     const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
     try {
@@ -203,6 +244,8 @@ export class ProcessProvider implements ExecutionProvider {
       });
     } finally {
       clearTimeout(timer);
+      const input = options.stdin;
+      if (input && typeof input !== 'string' && !Buffer.isBuffer(input) && child.stdin) input.unpipe(child.stdin);
     }
   }
 
@@ -212,14 +255,10 @@ export class ProcessProvider implements ExecutionProvider {
     const stderr = new PassThrough();
     const offsets = { stdout: 0, stderr: 0 };
     let stopped = false;
+    // Streamed from the files as the reader drains them: a log of gigabytes never sits in memory.
     const pump = async () => {
-      for (const [name, stream] of [['stdout', stdout], ['stderr', stderr]] as const) {
-        const data = await readFile(join(this.dir(id), `${name}.log`)).catch(() => Buffer.alloc(0));
-        if (data.length > offsets[name]) {
-          stream.write(data.subarray(offsets[name]));
-          offsets[name] = data.length;
-        }
-      }
+      offsets.stdout = await copyFrom(join(this.dir(id), 'stdout.log'), offsets.stdout, stdout);
+      offsets.stderr = await copyFrom(join(this.dir(id), 'stderr.log'), offsets.stderr, stderr);
     };
     const dispose = () => {
       stopped = true;
@@ -229,14 +268,20 @@ export class ProcessProvider implements ExecutionProvider {
     signal?.addEventListener('abort', dispose, { once: true });
     // No engine to stream from: follow polls the log files until the process has ended.
     void (async () => {
-      for (;;) {
-        await pump();
-        if (stopped) return;
-        if (!follow || (await this.get(id))?.state !== 'running') {
+      try {
+        for (;;) {
           await pump();
-          return dispose();
+          if (stopped) return;
+          if (!follow || (await this.get(id))?.state !== 'running') {
+            await pump();
+            return;
+          }
+          await sleep(200);
         }
-        await sleep(200);
+      } catch (error) {
+        stdout.destroy(error as Error);
+      } finally {
+        dispose();
       }
     })();
     return { stdout, stderr, dispose };
@@ -259,9 +304,9 @@ export class ProcessProvider implements ExecutionProvider {
     try {
       const status = readFileSync(`/proc/${record.pid}/status`, 'utf8');
       const rss = /VmRSS:\s+(\d+) kB/.exec(status);
-      return { id, ...(rss ? { memoryBytes: Number(rss[1]) * 1024 } : {}) };
+      return { id, cpuPercent: null, memoryBytes: rss ? Number(rss[1]) * 1024 : null, memoryLimitBytes: null, pids: null };
     } catch {
-      return { id };
+      return { id, cpuPercent: null, memoryBytes: null, memoryLimitBytes: null, pids: null };
     }
   }
 
@@ -298,14 +343,15 @@ export class ProcessProvider implements ExecutionProvider {
     await rm(this.dir(id), { recursive: true, force: true });
   }
 
-  async prune(): Promise<string[]> {
+  async prune({ dryRun = false }: PruneOptions): Promise<string[]> {
+    // A record is written only once its process runs, so a listed session that is not running has ended.
     const ended = (await this.list({ all: true })).filter((s) => s.state !== 'running');
-    await Promise.all(ended.map((s) => rm(this.dir(s.id), { recursive: true, force: true })));
+    if (!dryRun) await Promise.all(ended.map((s) => rm(this.dir(s.id), { recursive: true, force: true })));
     return ended.map((s) => s.id).sort();
   }
 
   async reap(now = Date.now()): Promise<string[]> {
-    const expired = (await this.list()).filter((s) => isExpired(s.created, s.maxAgeSeconds, now));
+    const expired = (await this.list()).filter((s) => isExpired(s.created, s.maxAgeSeconds ?? undefined, now));
     await Promise.all(expired.map((s) => this.stop(s.id)));
     return expired.map((s) => s.id);
   }
@@ -323,9 +369,9 @@ export class ProcessProvider implements ExecutionProvider {
         const now = new Map((await this.list({ all: true })).map((s) => [s.id, s.state] as const));
         if (!first) {
           for (const [id, state] of now) {
-            if (previous.get(id) !== state) listener({ id, action: state === 'running' ? 'start' : 'die', time: Date.now() });
+            if (previous.get(id) !== state) listener({ id, action: state === 'running' ? 'start' : 'die', time: Date.now(), exitCode: null });
           }
-          for (const id of previous.keys()) if (!now.has(id)) listener({ id, action: 'destroy', time: Date.now() });
+          for (const id of previous.keys()) if (!now.has(id)) listener({ id, action: 'destroy', time: Date.now(), exitCode: null });
         }
         first = false;
         previous = now;
