@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { NoteReader } from '../../src/core/vault/noteReader.js';
@@ -11,7 +12,7 @@ test('NoteReader reads whole files as UTF-8, growing past its first buffer, and 
   const files = { 'empty.md': '', 'bom.md': '\uFEFF# Title', 'small.md': 'Café [[Link]]', 'exact.md': 'x'.repeat(64 * 1024), 'big.md': big };
   const root = await makeVault(files);
   try {
-    const reader = new NoteReader();
+    const reader = new NoteReader(await realpath(root));
     // Read twice in this order: a small file after a big one must not see the big one's bytes.
     for (let round = 0; round < 2; round++) {
       for (const [name, text] of Object.entries(files)) assert.equal(reader.read(join(root, name)), text, `${name}, round ${round}`);

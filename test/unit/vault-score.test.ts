@@ -23,7 +23,7 @@ test('the score scales with the vault: 20 broken links among 10,000 notes cost a
   assert.equal(big.score, 99);
   const line = big.breakdown.find((l) => l.check === 'brokenLinks')!;
   assert.equal(line.lost, 0.14);
-  assert.match(line.explanation, /20 of 50,000 links \(0\.04%\) cost 0\.14 of 35 points/);
+  assert.match(line.explanation, /20 of 50,000 links \(<0\.1%\) cost 0\.1 of 35 points/);
 
   const small = scoreVault({ ...none, brokenLinks: 20 }, { links: 100, notes: 20, attachments: 0, files: 20 });
   assert.equal(small.score, 65, 'a fifth of the links broken costs the whole 35');

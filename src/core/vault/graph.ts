@@ -66,6 +66,8 @@ class FileNode implements Named, FragmentTargets {
   blocks = '';
   frontmatterProblem: FrontmatterProblem | undefined = undefined;
   empty = false;
+  /** A note that is there but could not be read: links to it resolve, its own are unknown. */
+  unreadable = false;
 
   constructor(
     readonly path: string,
@@ -146,6 +148,8 @@ export interface HealthFacts {
   readonly emptyNotes: ReadonlySet<string>;
   frontmatterProblem(path: string): FrontmatterProblem | undefined;
   readonly withFrontmatterProblems: ReadonlySet<string>;
+  /** Notes that are there but could not be read. */
+  readonly unreadable: ReadonlySet<string>;
   /** Files sharing a name key, spelled differently (`Note.md`, `note.md`, NFC vs NFD). */
   clashes(): { name: string; paths: string[] }[];
 }
@@ -178,6 +182,7 @@ export class VaultGraph implements HealthFacts {
   readonly unusedAttachments = new Set<string>();
   readonly emptyNotes = new Set<string>();
   readonly withFrontmatterProblems = new Set<string>();
+  readonly unreadable = new Set<string>();
   noteCount = 0;
   attachmentCount = 0;
   linkCount = 0;
@@ -205,6 +210,11 @@ export class VaultGraph implements HealthFacts {
   /** The content of the `index`-th note given to `startBuild` (a note that could not be read is removed instead). */
   addBuiltNote(index: number, content: NoteContent): void {
     this.fillNote(this.buildOrder[index]!, content);
+  }
+
+  /** The `index`-th note given to `startBuild` is there but could not be read. */
+  addUnreadableBuiltNote(index: number): void {
+    this.markUnreadable(this.buildOrder[index]!);
   }
 
   finishBuild(): void {
@@ -239,7 +249,7 @@ export class VaultGraph implements HealthFacts {
   /** A note's content as the graph has it, for moving the note without reading it again. */
   content(path: string): NoteContent | undefined {
     const file = this.names.fileAt(path);
-    if (!file?.isNote) return undefined;
+    if (!file?.isNote || file.unreadable) return undefined;
     const headings = lines(file.headings);
     const blocks = lines(file.blocks);
     return {
@@ -265,6 +275,16 @@ export class VaultGraph implements HealthFacts {
     if (existing?.isNote) this.detachNote(existing);
     const file = existing ?? this.addFile(path, true);
     this.fillNote(file, content);
+    if (!existing) this.reresolve(file);
+    this.recheckFragments(file);
+  }
+
+  /** Adds a note that is there but could not be read, or marks one so, dropping what it said. */
+  setUnreadableNote(path: string): void {
+    const existing = this.names.fileAt(path);
+    if (existing?.isNote) this.detachNote(existing);
+    const file = existing ?? this.addFile(path, true);
+    this.markUnreadable(file);
     if (!existing) this.reresolve(file);
     this.recheckFragments(file);
   }
@@ -437,6 +457,18 @@ export class VaultGraph implements HealthFacts {
     file.blocks = '';
     file.frontmatterProblem = undefined;
     file.empty = false;
+    if (file.unreadable) {
+      file.unreadable = false;
+      this.unreadable.delete(file.path);
+    }
+  }
+
+  /** Neither empty nor with invalid frontmatter: nothing is known of what it says. */
+  private markUnreadable(file: FileNode): void {
+    file.unreadable = true;
+    this.unreadable.add(file.path);
+    this.emptyNotes.delete(file.path);
+    this.withFrontmatterProblems.delete(file.path);
   }
 
   /** What a resolved group gives (or, with -1, takes from) its target: backlinks and a checked fragment. */
@@ -522,7 +554,8 @@ export class VaultGraph implements HealthFacts {
 
   private checkFragment(group: LinkGroup): void {
     const { target } = group;
-    group.fragmentFound = target?.isNote ? hasFragment(target, group.fragment!, group.syntax) : undefined;
+    // The headings of a note that could not be read are unknown: nothing to check.
+    group.fragmentFound = target?.isNote && !target.unreadable ? hasFragment(target, group.fragment!, group.syntax) : undefined;
     toggle(this.missingFragmentGroups, group, group.fragmentFound === false);
   }
 

@@ -1,5 +1,6 @@
+import { printable } from '../text.js';
 import type { HealthFacts, IndexedLink } from './graph.js';
-import { scoreVault, thousands, type ScoreLine } from './score.js';
+import { points, scoreVault, thousands, type ScoreLine } from './score.js';
 
 /** A link that needs attention; all paths are vault-relative with '/' separators. */
 export interface LinkProblem {
@@ -55,12 +56,22 @@ export interface VaultReport {
   emptyNotes: string[];
   invalidFrontmatter: FrontmatterIssue[];
   nameClashes: NameClash[];
+  /**
+   * Notes, folders (with a trailing '/') and .gitignore files that are there but could not be
+   * read. A note in it counts and links to it resolve; its own links are unknown.
+   */
+  unreadable: string[];
   score: number;
   breakdown: ScoreLine[];
+  /** Sentences a person should see before trusting the score: no notes found, files not read. */
+  warnings: string[];
 }
 
-/** Reads the maintained facts into a report: the cost grows with the problems found, not with the vault. */
-export function buildReport(root: string, facts: HealthFacts): VaultReport {
+/**
+ * Reads the maintained facts into a report: the cost grows with the problems found, not with the
+ * vault. `unreadable` holds what the walk could not read (folders, .gitignore files).
+ */
+export function buildReport(root: string, facts: HealthFacts, unreadable: Iterable<string>): VaultReport {
   const brokenLinks = sortLinks(facts.broken).map(problem);
   const ambiguousLinks = sortLinks(facts.ambiguous).map((link) => ({ ...problem(link), candidates: [...link.candidates!] }));
   const missingFragments = sortLinks(facts.missingFragments).map((link) => ({
@@ -73,6 +84,7 @@ export function buildReport(root: string, facts: HealthFacts): VaultReport {
   const orphans = [...facts.orphans].sort();
   const unusedAttachments = [...facts.unusedAttachments].sort();
   const emptyNotes = [...facts.emptyNotes].sort();
+  const notRead = [...facts.unreadable, ...unreadable].sort();
   const { score, breakdown } = scoreVault(
     {
       brokenLinks: brokenLinks.length,
@@ -82,7 +94,7 @@ export function buildReport(root: string, facts: HealthFacts): VaultReport {
       invalidFrontmatter: invalidFrontmatter.length,
       emptyNotes: emptyNotes.length,
       unusedAttachments: unusedAttachments.length,
-      nameClashes: nameClashes.reduce((n, clash) => n + clash.paths.length, 0),
+      nameClashes: clashingFiles(nameClashes),
     },
     {
       links: facts.linkCount,
@@ -104,9 +116,26 @@ export function buildReport(root: string, facts: HealthFacts): VaultReport {
     emptyNotes,
     invalidFrontmatter,
     nameClashes,
+    unreadable: notRead,
     score,
     breakdown,
+    warnings: warningsFor(root, facts.noteCount, notRead.length),
   };
+}
+
+function warningsFor(root: string, notes: number, unreadable: number): string[] {
+  const warnings: string[] = [];
+  if (notes === 0) warnings.push(`No notes found in ${root}: is this the vault folder?`);
+  if (unreadable > 0) {
+    const what = unreadable === 1 ? '1 file or folder' : `${thousands(unreadable)} files or folders`;
+    warnings.push(`${what} could not be read: check their permissions. Their links are not checked; links to them count as found.`);
+  }
+  return warnings;
+}
+
+/** The name-clash check counts files, not names: its heading and its score line say the same. */
+function clashingFiles(clashes: readonly NameClash[]): number {
+  return clashes.reduce((n, clash) => n + clash.paths.length, 0);
 }
 
 function problem(link: IndexedLink): LinkProblem {
@@ -130,33 +159,44 @@ function compare(a: string, b: string): number {
 
 const LIST_LIMIT = 20;
 
-/** The report for people: the score and what cost points, then each problem where it is. */
+/**
+ * The report for people: the score and what cost points, then each problem where it is. Every
+ * name from the vault goes through `printable`: a file name can hold escape sequences and newlines.
+ */
 export function formatVaultReport(report: VaultReport): string {
   const lines = [
-    `Vault ${report.root}`,
+    `Vault ${printable(report.root)}`,
     `  ${plural(report.notes, 'note')}, ${plural(report.attachments, 'attachment')}, ${plural(report.links, 'link')}`,
     `  Score ${report.score}/100`,
   ];
   for (const line of report.breakdown) {
-    if (line.count > 0) lines.push(`    -${line.lost.toFixed(2).padStart(5)}  ${line.explanation}`);
+    if (line.count > 0) lines.push(`  ${`-${points(line.lost)}`.padStart(7)}  ${line.explanation}`);
   }
-  const at = (p: LinkProblem) => `${p.source}:${p.line}:${p.column}`;
-  section(lines, 'Broken links', report.brokenLinks, (p) => `${at(p)}  ${p.target}`);
-  section(lines, 'Ambiguous links', report.ambiguousLinks, (p) => `${at(p)}  ${p.target}  could be ${p.candidates.join(', ')}`);
-  section(lines, 'Links to missing headings or blocks', report.missingFragments, (p) => `${at(p)}  ${p.target}`);
-  section(lines, 'Orphan notes (no other note links to them)', report.orphans, (p) => p);
-  section(lines, 'Unused attachments', report.unusedAttachments, (p) => p);
-  section(lines, 'Empty notes', report.emptyNotes, (p) => p);
-  section(lines, 'Invalid frontmatter', report.invalidFrontmatter, (p) => `${p.path}:${p.line}  ${p.message}`);
-  section(lines, 'Names differing only by case or Unicode form', report.nameClashes, (c) => c.paths.join(', '));
+  if (report.warnings.length) lines.push('', ...report.warnings.map((warning) => `Warning: ${printable(warning)}`));
+  const at = (p: LinkProblem) => `${printable(p.source)}:${p.line}:${p.column}`;
+  const list = (paths: string[]) => paths.map(printable).join(', ');
+  section(lines, 'Unreadable', report.unreadable, printable);
+  section(lines, 'Broken links', report.brokenLinks, (p) => `${at(p)}  ${printable(p.target)}`);
+  section(lines, 'Ambiguous links', report.ambiguousLinks, (p) => `${at(p)}  ${printable(p.target)}  could be ${list(p.candidates)}`);
+  section(lines, 'Links to missing headings or blocks', report.missingFragments, (p) => `${at(p)}  ${printable(p.target)}`);
+  section(lines, 'Orphan notes (no other note links to them)', report.orphans, printable);
+  section(lines, 'Unused attachments', report.unusedAttachments, printable);
+  section(lines, 'Empty notes', report.emptyNotes, printable);
+  section(lines, 'Invalid frontmatter', report.invalidFrontmatter, (p) => `${printable(p.path)}:${p.line}  ${printable(p.message)}`);
+  section(lines, 'Names differing only by case or Unicode form', report.nameClashes, (c) => list(c.paths), {
+    count: plural(clashingFiles(report.nameClashes), 'file'),
+    items: 'names',
+  });
   return lines.join('\n');
 }
 
-function section<T>(lines: string[], title: string, items: T[], show: (item: T) => string): void {
+/** `count` replaces the number of items in the title when the check counts something else. */
+function section<T>(lines: string[], title: string, items: T[], show: (item: T) => string, counted?: { count: string; items: string }): void {
   if (items.length === 0) return;
-  lines.push('', `${title} (${items.length})`);
+  const count = counted ? `${counted.count} in ${thousands(items.length)} ${counted.items}` : thousands(items.length);
+  lines.push('', `${title} (${count})`);
   for (const item of items.slice(0, LIST_LIMIT)) lines.push(`  ${show(item)}`);
-  if (items.length > LIST_LIMIT) lines.push(`  … and ${items.length - LIST_LIMIT} more (--json lists them all)`);
+  if (items.length > LIST_LIMIT) lines.push(`  … and ${thousands(items.length - LIST_LIMIT)} more${counted ? ` ${counted.items}` : ''} (--json lists them all)`);
 }
 
 function plural(n: number, word: string): string {

@@ -1,13 +1,13 @@
-import { readFile, stat } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Progress } from '../operations.js';
 import { VaultGraph, type IndexedLink } from './graph.js';
 import { buildReport, type VaultReport } from './health.js';
 import { NoteParser, type NoteContent } from './links.js';
-import { NoteReader } from './noteReader.js';
+import { NoteReader, UNREADABLE } from './noteReader.js';
 import { baseName, isNotePath } from './resolve.js';
-import { checkVaultFolder, VaultFilter, walkVault } from './walk.js';
+import { checkVaultFolder, leadsToVaultFile, VaultFilter, walkVault } from './walk.js';
 
 export interface VaultIndexOptions {
   /** Globs of vault paths to leave out (the `berth.vault.exclude` setting), e.g. `Templates/**`. */
@@ -35,10 +35,18 @@ const PROGRESS_EVERY = 1000;
  * Paths may be absolute or vault-relative; the index speaks vault-relative paths with '/'.
  * Changes run one at a time, in call order, so a burst of file events cannot interleave.
  * Changing a .gitignore (passed to `update`) rescans, since it can change which files belong.
+ *
+ * Nothing outside the vault is read, and nothing that could block: only regular files, symbolic
+ * links to regular files whose real path is inside the vault's, and real folders (a symlinked
+ * folder is never followed, by the scan or by a change).
  */
 export class VaultIndex {
   readonly root: string;
+  /** The vault folder's real path, known once a scan has checked the folder. */
+  private realRoot = '';
   private readonly exclude: readonly string[];
+  /** Folders that could not be listed (with a trailing '/'), and .gitignore files that could not be read. */
+  private unreadable = new Set<string>();
   private filter: VaultFilter;
   private graph = new VaultGraph();
   private readonly parser = new NoteParser();
@@ -77,7 +85,7 @@ export class VaultIndex {
   remove(path: string): Promise<void> {
     return this.enqueue(async () => {
       const rel = this.relativePath(path);
-      if (rel) this.forEachUnder(rel, (file) => this.graph.removeFile(file));
+      if (rel) this.forgetUnder(rel);
       this.cached = undefined;
     });
   }
@@ -89,8 +97,20 @@ export class VaultIndex {
       const destination = this.relativePath(to);
       if (!this.scanned) return void (await this.fullScan({}));
       const moves: [string, string | undefined][] = [];
-      if (source) this.forEachUnder(source, (file) => moves.push([file, destination && destination + file.slice(source.length)]));
-      if (moves.length === 0 && destination) return void (await this.apply(destination));
+      let movedUnreadable = false;
+      if (source) {
+        this.forEachUnder(source, (file) => moves.push([file, destination && destination + file.slice(source.length)]));
+        this.forEachUnreadableUnder(source, (path) => {
+          this.unreadable.delete(path);
+          movedUnreadable = true;
+        });
+      }
+      // Only the disk knows whether a folder that could not be listed can be where it went: the
+      // destination is walked anew, as for a move the index knew nothing of.
+      if (destination && (moves.length === 0 || movedUnreadable)) {
+        for (const [oldPath] of moves) this.graph.removeFile(oldPath);
+        return void (await this.apply(destination));
+      }
       for (const [oldPath, newPath] of moves) {
         const content = this.graph.content(oldPath);
         this.graph.removeFile(oldPath);
@@ -101,7 +121,7 @@ export class VaultIndex {
   }
 
   report(): VaultReport {
-    return (this.cached ??= buildReport(this.root, this.graph));
+    return (this.cached ??= buildReport(this.root, this.graph, this.unreadable));
   }
 
   /** The links written in a note, with what each resolves to (for diagnostics). */
@@ -145,13 +165,13 @@ export class VaultIndex {
   }
 
   private async fullScan({ signal, onProgress }: ScanOptions): Promise<void> {
-    await checkVaultFolder(this.root);
+    const realRoot = await checkVaultFolder(this.root);
     onProgress?.({ message: 'Listing the vault…' });
     const filter = new VaultFilter(this.exclude);
-    const { files } = await walkVault(this.root, filter, '', signal);
+    const { files, unreadable } = await walkVault(this.root, realRoot, filter, '', signal);
     const notePaths = files.filter(isNotePath);
     const graph = VaultGraph.startBuild(notePaths, files.filter((path) => !isNotePath(path)));
-    const reader = new NoteReader();
+    const reader = new NoteReader(realRoot);
     let reported = 0;
     for (let done = 0; done < notePaths.length; ) {
       done = this.readSlice(graph, reader, notePaths, done);
@@ -166,6 +186,8 @@ export class VaultIndex {
     graph.finishBuild();
     this.graph = graph;
     this.filter = filter;
+    this.realRoot = realRoot;
+    this.unreadable = new Set(unreadable);
     this.scanned = true;
     this.cached = undefined;
   }
@@ -182,6 +204,7 @@ export class VaultIndex {
       const path = paths[next]!;
       const text = reader.read(this.absolutePath(path));
       if (text === undefined) graph.removeFile(path);
+      else if (text === UNREADABLE) graph.addUnreadableBuiltNote(next);
       else graph.addBuiltNote(next, this.parser.parse(text));
       next++;
       // The clock every 16 notes (a note takes some 30 µs): a slice need not end on the dot.
@@ -193,38 +216,59 @@ export class VaultIndex {
   /** Brings one path (file or new folder) in line with the disk. */
   private async apply(rel: string, text?: string, content?: NoteContent): Promise<void> {
     this.cached = undefined;
-    if (!this.filter.includes(rel)) {
-      this.forEachUnder(rel, (file) => this.graph.removeFile(file));
-      return;
-    }
+    if (!this.filter.includes(rel) || this.behindLinkedFolder(rel)) return this.forgetUnder(rel);
     if (content && isNotePath(rel)) return this.graph.setNote(rel, content);
     if (text !== undefined && isNotePath(rel)) return this.graph.setNote(rel, this.parser.parse(text));
+    const path = this.absolutePath(rel);
     let info;
     try {
-      info = await stat(this.absolutePath(rel));
+      info = lstatSync(path);
     } catch {
-      this.forEachUnder(rel, (file) => this.graph.removeFile(file));
-      return;
+      return this.forgetUnder(rel);
     }
     if (info.isDirectory()) {
-      const { files } = await walkVault(this.root, this.filter, rel);
+      this.forEachUnreadableUnder(rel, (folder) => this.unreadable.delete(folder));
+      const { files, unreadable } = await walkVault(this.root, this.realRoot, this.filter, rel);
+      for (const folder of unreadable) this.unreadable.add(folder);
       for (const file of files) await this.apply(file);
-    } else if (!isNotePath(rel)) {
-      this.graph.addAttachment(rel);
-    } else {
-      const content = await this.read(rel);
-      if (content === undefined) this.graph.removeFile(rel);
-      else this.graph.setNote(rel, this.parser.parse(content));
+      return;
     }
+    // As in a scan: a link counts only when it leads to a regular file inside the vault, a FIFO,
+    // socket or device never (reading one could block).
+    if (info.isSymbolicLink() ? !leadsToVaultFile(path, this.realRoot) : !info.isFile()) return this.forgetUnder(rel);
+    if (!isNotePath(rel)) return this.graph.addAttachment(rel);
+    const read = new NoteReader(this.realRoot).read(path);
+    if (read === undefined) this.graph.removeFile(rel);
+    else if (read === UNREADABLE) this.graph.setUnreadableNote(rel);
+    else this.graph.setNote(rel, this.parser.parse(read));
   }
 
-  /** A note's text, or undefined when it is gone or unreadable (then it is left out, not fatal). */
-  private async read(rel: string): Promise<string | undefined> {
-    try {
-      return await readFile(this.absolutePath(rel), 'utf8');
-    } catch {
-      return undefined;
+  /**
+   * Whether a folder above `rel` is a symbolic link: a scan does not follow those, so a change
+   * behind one (a path through `r -> /`) is no change of the vault. A folder that is missing is
+   * not a link (an unsaved note may wait for it).
+   */
+  private behindLinkedFolder(rel: string): boolean {
+    for (let slash = rel.indexOf('/'); slash !== -1; slash = rel.indexOf('/', slash + 1)) {
+      try {
+        if (!lstatSync(this.absolutePath(rel.slice(0, slash))).isDirectory()) return true;
+      } catch {
+        return false;
+      }
     }
+    return false;
+  }
+
+  /** Drops the file at `rel`, or everything under the folder `rel`, with what could not be read there. */
+  private forgetUnder(rel: string): void {
+    this.forEachUnder(rel, (file) => this.graph.removeFile(file));
+    this.forEachUnreadableUnder(rel, (path) => this.unreadable.delete(path));
+  }
+
+  /** Calls `fn` for each unreadable folder or .gitignore at or under `rel` (`rel/` itself included). */
+  private forEachUnreadableUnder(rel: string, fn: (path: string) => void): void {
+    const prefix = `${rel}/`;
+    for (const path of [...this.unreadable]) if (path === rel || path.startsWith(prefix)) fn(path);
   }
 
   /** Calls `fn` for the file at `rel`, or for every file under the folder `rel`. */

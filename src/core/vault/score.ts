@@ -63,7 +63,7 @@ export interface ScoreLine {
   of: Universe;
   weight: number;
   tolerance: number;
-  /** Points lost, to two decimals. */
+  /** Points lost, to two decimals (at least 0.01 when the check found anything). */
   lost: number;
   /** One sentence a person can read: what was found and what it cost. */
   explanation: string;
@@ -73,21 +73,24 @@ export function scoreVault(
   counts: Record<CheckName, number>,
   totals: Record<Universe, number>,
 ): { score: number; breakdown: ScoreLine[] } {
-  let lost = 0;
+  let total = 0;
   const breakdown = CHECKS.map(({ check, label, weight, tolerance, of }): ScoreLine => {
     const count = counts[check];
     const outOf = totals[of];
     const rate = outOf === 0 ? 0 : count / outOf;
-    const points = weight * Math.min(1, rate / tolerance);
-    lost += points;
+    const exact = weight * Math.min(1, rate / tolerance);
+    total += exact;
+    // The sentence shows what the line holds, so that the two never round apart; a cost is never
+    // rounded away to nothing.
+    const lost = exact > 0 ? Math.max(0.01, round(exact)) : 0;
     const explanation =
       count === 0
         ? `${label}: none (${weight} points kept).`
-        : `${label}: ${thousands(count)} of ${thousands(outOf)} ${of} (${percent(rate)}) cost ${round(points)} of ${weight} points; all ${weight} go at ${percent(tolerance)}.`;
-    return { check, label, count, outOf, of, weight, tolerance, lost: round(points), explanation };
+        : `${label}: ${thousands(count)} of ${thousands(outOf)} ${of} (${percent(rate)}) cost ${points(lost)} of ${weight} points; all ${weight} go at ${percent(tolerance)}.`;
+    return { check, label, count, outOf, of, weight, tolerance, lost, explanation };
   });
   // The epsilon keeps float noise (100 - 35 = 64.999…) from costing a point.
-  return { score: Math.max(0, Math.floor(100 - lost + 1e-9)), breakdown };
+  return { score: Math.max(0, Math.floor(100 - total + 1e-9)), breakdown };
 }
 
 /** `50,000`: written by hand because the first toLocaleString call loads ICU data, a visible part of a scan. */
@@ -99,7 +102,15 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+/**
+ * Points and percentages for people, all written one way: at most one decimal (`35`, `13.3`), and
+ * `<0.1` for a cost too small to show, which rounding would print as a free `0`.
+ */
+export function points(n: number): string {
+  if (n > 0 && n < 0.05) return '<0.1';
+  return String(Math.round(n * 10) / 10);
+}
+
 function percent(rate: number): string {
-  const value = rate * 100;
-  return `${value >= 10 || value === 0 ? Math.round(value) : Number(value.toPrecision(2))}%`;
+  return `${points(rate * 100)}%`;
 }

@@ -11,27 +11,51 @@ export interface VaultHealthDependencies {
   vaultExclude?: () => readonly string[];
 }
 
+/** The report, and when a minimum score was asked for, whether the vault reached it (for CI). */
+export interface VaultHealthOutput extends VaultReport {
+  minScore?: number;
+  /** `score >= minScore`; absent when no minimum was asked for. */
+  passed?: boolean;
+}
+
 export function createVaultHealthOperation(deps: VaultHealthDependencies = {}) {
   return defineOperation({
     name: 'vault.health',
     title: 'Scan a vault and report its health',
     description:
       'Scans a markdown vault (Obsidian or Foam) with Obsidian link rules and reports broken, ambiguous and heading/block links, ' +
-      'orphan notes, unused attachments, empty notes, invalid frontmatter and names differing only by case, with a 0-100 score.',
+      'orphan notes, unused attachments, empty notes, invalid frontmatter, names differing only by case and files it could not read, ' +
+      'with a 0-100 score.',
     input: z.object({
       dir: z.string().optional().describe('The vault folder (default: the current folder)'),
       exclude: z
         .array(z.string())
         .optional()
         .describe('A glob of vault paths to leave out, such as "Templates/**"; repeatable'),
+      minScore: z
+        .number()
+        .int()
+        .min(0)
+        .max(100)
+        .optional()
+        .describe('Fail (exit status 1) when the score is below this, 0-100: for CI'),
     }),
     annotations: { readOnly: true, destructive: false },
     cli: { command: ['vault', 'scan'], positional: ['dir'] },
-    async run(input, ctx): Promise<VaultReport> {
+    async run(input, ctx): Promise<VaultHealthOutput> {
       const root = resolve(input.dir ?? deps.vaultRoot?.() ?? process.cwd());
       const index = new VaultIndex(root, { exclude: input.exclude ?? deps.vaultExclude?.() ?? [] });
-      return index.scan({ signal: ctx.signal, onProgress: (update) => ctx.progress(update) });
+      const report = await index.scan({ signal: ctx.signal, onProgress: (update) => ctx.progress(update) });
+      if (input.minScore === undefined) return report;
+      const passed = report.score >= input.minScore;
+      ctx.warn?.(
+        passed
+          ? `Vault score ${report.score} meets --min-score ${input.minScore}.`
+          : `Vault score ${report.score} is below --min-score ${input.minScore}: failing (exit status 1).`,
+      );
+      return { ...report, minScore: input.minScore, passed };
     },
-    format: formatVaultReport,
+    format: (output: VaultHealthOutput) => formatVaultReport(output),
+    exitCode: (output) => (output.passed === false ? 1 : 0),
   });
 }

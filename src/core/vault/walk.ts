@@ -1,10 +1,11 @@
-import { readdirSync, type Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { BerthError } from '../errors.js';
+import { isInside, NoteReader, UNREADABLE } from './noteReader.js';
 
 /**
  * Decides which paths belong to the vault: no dot-files or dot-folders (`.obsidian`, `.git`,
@@ -43,13 +44,7 @@ export class VaultFilter {
     return !this.skips(path, false);
   }
 
-  async loadGitignore(root: string, folder: string): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(join(root, folder, '.gitignore'), 'utf8');
-    } catch {
-      return;
-    }
+  addGitignore(folder: string, text: string): void {
     this.gitignores.set(folder, ignore().add(text));
   }
 }
@@ -57,6 +52,8 @@ export class VaultFilter {
 export interface WalkResult {
   /** Vault-relative paths with '/' separators. */
   files: string[];
+  /** Folders that could not be listed (with a trailing '/') and .gitignore files that could not be read. */
+  unreadable: string[];
 }
 
 /** How long the walk may hold the event loop before it yields (see VaultIndex for the measurements). */
@@ -65,12 +62,16 @@ const SLICE_MS = 10;
 /**
  * Lists the vault's files under `folder` (vault-relative, '' for the whole vault), with readdirSync
  * in slices that yield to the event loop, like the reads (see VaultIndex for why synchronous calls).
- * A subfolder that cannot be read is left out rather than failing the scan.
+ * A subfolder that cannot be listed is reported in `unreadable` rather than failing the scan; the
+ * vault folder itself failing is an error. `realRoot` is the vault folder's real path: a symbolic
+ * link counts only when it leads to a regular file inside it.
  */
-export async function walkVault(root: string, filter: VaultFilter, folder = '', signal?: AbortSignal): Promise<WalkResult> {
+export async function walkVault(root: string, realRoot: string, filter: VaultFilter, folder = '', signal?: AbortSignal): Promise<WalkResult> {
   const files: string[] = [];
+  const unreadable: string[] = [];
   const folders = [folder];
   const links: string[] = [];
+  let reader: NoteReader | undefined;
   let sliceStart = performance.now();
   for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
     if (performance.now() - sliceStart > SLICE_MS) {
@@ -82,14 +83,22 @@ export async function walkVault(root: string, filter: VaultFilter, folder = '', 
     try {
       entries = readdirSync(join(root, dir), { withFileTypes: true });
     } catch (error) {
-      if (dir === folder) throw error;
+      if (dir === '') throw error;
+      const { code } = error as NodeJS.ErrnoException;
+      // Gone since its parent was listed, or replaced by a file: nothing to report.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') unreadable.push(`${dir}/`);
       continue;
     }
-    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) await filter.loadGitignore(root, dir);
+    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      const path = dir ? `${dir}/.gitignore` : '.gitignore';
+      const text = (reader ??= new NoteReader(realRoot)).read(join(root, path));
+      if (text === UNREADABLE) unreadable.push(path);
+      else if (text !== undefined) filter.addGitignore(dir, text);
+    }
     sortEntries(dir, entries, filter, files, folders, links);
-    for (const path of links.splice(0)) if (await isFile(join(root, path))) files.push(path);
+    for (const path of links.splice(0)) if (leadsToVaultFile(join(root, path), realRoot)) files.push(path);
   }
-  return { files };
+  return { files, unreadable };
 }
 
 /**
@@ -101,7 +110,7 @@ function sortEntries(dir: string, entries: Dirent[], filter: VaultFilter, files:
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     const path = dir ? `${dir}/${entry.name}` : entry.name;
-    // Symlinked folders are not followed: they can loop, and Obsidian warns against them.
+    // Symlinked folders are not followed: they can loop or lead out of the vault, and Obsidian warns against them.
     const isDirectory = entry.isDirectory();
     if (filter.skips(path, isDirectory, entry.name)) continue;
     if (isDirectory) folders.push(path);
@@ -110,16 +119,21 @@ function sortEntries(dir: string, entries: Dirent[], filter: VaultFilter, files:
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
+/** Whether a symbolic link leads to a regular file whose real path is inside the vault's. */
+export function leadsToVaultFile(path: string, realRoot: string): boolean {
   try {
-    return (await stat(path)).isFile();
+    const real = realpathSync.native(path);
+    return isInside(real, realRoot) && statSync(real).isFile();
   } catch {
     return false;
   }
 }
 
-/** Fails with a one-line error a person can act on when the vault folder is missing or unreadable. */
-export async function checkVaultFolder(root: string): Promise<void> {
+/**
+ * Fails with a one-line error a person can act on when the vault folder is missing or unreadable;
+ * else gives its real path, the bound of every read.
+ */
+export async function checkVaultFolder(root: string): Promise<string> {
   let info;
   try {
     info = await stat(root);
@@ -139,4 +153,5 @@ export async function checkVaultFolder(root: string): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new BerthError(`Cannot read ${root}: ${code ?? (error as Error).message}.`, 'Check that you may read this folder.', 'VAULT_UNREADABLE');
   }
+  return realpath(root);
 }
