@@ -71,8 +71,9 @@ function ask(std: StdStreams, question: string, signal: AbortSignal): Promise<bo
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: std.stdin, output: std.stderr });
     const onAbort = () => {
-      rl.close();
+      // Before close, whose handler would settle it as a no.
       reject(signal.reason);
+      rl.close();
     };
     signal.addEventListener('abort', onAbort, { once: true });
     // On a terminal readline reads Ctrl-C as a key; raised as the signal, it interrupts the run as it would anywhere else.

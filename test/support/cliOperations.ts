@@ -106,7 +106,10 @@ export const watch = defineOperation({
     if (input.warn) ctx.warn?.('this box is NOT ISOLATED');
     if (input.hang) {
       ctx.emit?.('ready\n', 'stderr');
+      // The timer stands for the socket a real operation waits on: without it the process would just end.
+      const alive = setInterval(() => undefined, 1000);
       await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      clearInterval(alive);
     }
     return { steps: input.steps };
   },
