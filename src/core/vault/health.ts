@@ -185,18 +185,20 @@ export function formatVaultReport(report: VaultReport): string {
   section(lines, 'Invalid frontmatter', report.invalidFrontmatter, (p) => `${printable(p.path)}:${p.line}  ${printable(p.message)}`);
   section(lines, 'Names differing only by case or Unicode form', report.nameClashes, (c) => list(c.paths), {
     count: plural(clashingFiles(report.nameClashes), 'file'),
-    items: 'names',
+    item: 'name',
   });
   return lines.join('\n');
 }
 
-/** `count` replaces the number of items in the title when the check counts something else. */
-function section<T>(lines: string[], title: string, items: T[], show: (item: T) => string, counted?: { count: string; items: string }): void {
+/** `counted` leads the title's count when the check counts something else than the items listed. */
+function section<T>(lines: string[], title: string, items: T[], show: (item: T) => string, counted?: { count: string; item: string }): void {
   if (items.length === 0) return;
-  const count = counted ? `${counted.count} in ${thousands(items.length)} ${counted.items}` : thousands(items.length);
+  const count = counted ? `${counted.count} in ${plural(items.length, counted.item)}` : thousands(items.length);
   lines.push('', `${title} (${count})`);
   for (const item of items.slice(0, LIST_LIMIT)) lines.push(`  ${show(item)}`);
-  if (items.length > LIST_LIMIT) lines.push(`  … and ${thousands(items.length - LIST_LIMIT)} more${counted ? ` ${counted.items}` : ''} (--json lists them all)`);
+  const more = items.length - LIST_LIMIT;
+  const what = counted ? ` ${counted.item}${more === 1 ? '' : 's'}` : '';
+  if (more > 0) lines.push(`  … and ${thousands(more)} more${what} (--json lists them all)`);
 }
 
 function plural(n: number, word: string): string {
