@@ -10,7 +10,6 @@ import { agentImage } from '../support/images.js';
 import { startMessagesApi, type MessagesApiStandIn } from '../support/messagesApi.js';
 import { sessionSandbox } from '../support/sessions.js';
 
-const OWNER = 1234;
 const KEY = `sk-ant-test-${Math.random().toString(36).slice(2)}${Date.now()}`;
 let box: Awaited<ReturnType<typeof sessionSandbox>>;
 let api: MessagesApiStandIn;
@@ -18,7 +17,7 @@ let image: string;
 
 before(async () => {
   image = await agentImage();
-  box = await sessionSandbox({ owner: OWNER, secrets: { ANTHROPIC_API_KEY: KEY } });
+  box = await sessionSandbox({ secrets: { ANTHROPIC_API_KEY: KEY } });
   api = await startMessagesApi([
     { tool: 'Write', input: { file_path: '/workspace/notes/hello.md', content: '# Hello\n\nWritten by the agent.\n' } },
     { text: 'I wrote notes/hello.md.' },
@@ -60,7 +59,7 @@ test('the real Claude Code writes a file through a scripted API, and its transcr
 
   const written = `${box.workspace}/notes/hello.md`;
   assert.equal(await readFile(written, 'utf8'), '# Hello\n\nWritten by the agent.\n');
-  assert.equal((await stat(written)).uid, OWNER, 'the file belongs to the workspace owner');
+  assert.equal((await stat(written)).uid, process.getuid!(), 'the file belongs to the person who started the session');
 
   // The key reached the agent (the API saw it) and nowhere else.
   assert.ok(api.requests.length >= 2 && api.requests.every((request) => request.apiKey === KEY));

@@ -15,7 +15,7 @@ let box: Awaited<ReturnType<typeof sessionSandbox>>;
 
 before(async () => {
   await busyboxImage();
-  box = await sessionSandbox({ owner: 1234, settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1 }, secrets: { ANTHROPIC_API_KEY: KEY } });
+  box = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1 }, secrets: { ANTHROPIC_API_KEY: KEY } });
 });
 after(async () => box.cleanup());
 
@@ -56,6 +56,6 @@ test('10 sessions started at once all come up, uniquely named, with the key and 
   assert.equal(audit.trim().split('\n').filter((line) => JSON.parse(line).action === 'start').length, 10);
   assert.ok(!audit.includes(KEY), 'the key is in the audit log');
 
-  await Promise.all(ids.map((id) => ops.invoke('session.rm', { id }, silentContext('test'))));
+  await ops.invoke('session.rm', { ids }, silentContext('test'));
   assert.equal((await box.containers()).length, 0);
 });

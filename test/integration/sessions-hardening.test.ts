@@ -8,17 +8,18 @@ import type { SessionRequest } from '../../src/core/sessions/spec.js';
 import { BUSYBOX_IMAGE, busyboxImage } from '../support/images.js';
 import { sessionSandbox } from '../support/sessions.js';
 
-const OWNER = 1234;
+/** The tests run as root, so sessions run as uid 0 without capabilities (user.ts). */
+const ME = `${process.getuid!()}:${process.getgid!()}`;
 let box: Awaited<ReturnType<typeof sessionSandbox>>;
 
 before(async () => {
   await busyboxImage();
-  box = await sessionSandbox({ owner: OWNER, settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1 } });
+  box = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1 } });
 });
 after(async () => box.cleanup());
 
 async function start(request: Partial<SessionRequest>) {
-  const session = await box.service.start({ workspace: box.workspace, agent: 'shell', ...request });
+  const session = await box.service.start({ workspace: box.workspace, agent: 'shell', ...request }, { origin: 'test' });
   const { provider } = await box.service.find(session.id);
   const run = async (script: string) => {
     let stdout = '';
@@ -37,7 +38,7 @@ test('docker inspect shows the hardening', { timeout: 30_000 }, async () => {
   const { session } = await start({});
   const info = await box.docker.getContainer(session.name).inspect();
   const host = info.HostConfig;
-  assert.equal(info.Config.User, `${OWNER}:${OWNER}`);
+  assert.equal(info.Config.User, ME);
   assert.deepEqual(host.CapDrop, ['ALL']);
   assert.ok(!host.CapAdd?.length);
   assert.deepEqual(host.SecurityOpt, ['no-new-privileges:true']);
@@ -45,20 +46,23 @@ test('docker inspect shows the hardening', { timeout: 30_000 }, async () => {
   assert.equal(host.ReadonlyRootfs, true);
   assert.equal(host.NetworkMode, 'none');
   assert.ok((host.PidsLimit ?? 0) > 0 && (host.Memory ?? 0) > 0 && (host.NanoCpus ?? 0) > 0);
-  assert.deepEqual(Object.keys(host.Tmpfs ?? {}).sort(), ['/home/berth', '/run/berth', '/tmp']);
+  assert.deepEqual(Object.keys(host.Tmpfs ?? {}).sort(), ['/run/berth', '/run/berth/home', '/tmp']);
+  assert.deepEqual(host.LogConfig, { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } });
   const sources = info.Mounts.map((mount) => mount.Source);
   assert.deepEqual(sources, [box.workspace]);
   assert.ok(!JSON.stringify(info).includes('docker.sock'));
 });
 
-test('inside: not root, no capabilities, writes only to /workspace and /tmp, as the workspace owner', { timeout: 30_000 }, async () => {
+test('inside: the person who started it, with no capabilities, writing only to /workspace and its tmpfs', { timeout: 30_000 }, async () => {
   const { run } = await start({});
-  assert.equal((await run('id -u')).stdout.trim(), String(OWNER));
-  assert.match((await run('grep CapEff /proc/self/status')).stdout, /CapEff:\s+0000000000000000/);
+  assert.equal((await run('echo $(id -u):$(id -g)')).stdout.trim(), ME);
+  for (const field of ['CapEff', 'CapPrm', 'CapBnd', 'CapAmb']) assert.match((await run(`grep ${field} /proc/self/status`)).stdout, /:\s+0000000000000000/, field);
   for (const path of ['/etc/x', '/x', '/bin/x', '/usr/x']) assert.notEqual((await run(`touch ${path}`)).exitCode, 0, path);
   assert.equal((await run('touch /tmp/x && touch $HOME/x && echo hi > /workspace/made.txt')).exitCode, 0);
-  assert.equal(statSync(`${box.workspace}/made.txt`).uid, OWNER);
-  assert.notEqual((await run('su -c true 2>/dev/null || chown 0 /workspace/made.txt')).exitCode, 0, 'no way back to root');
+  assert.equal(statSync(`${box.workspace}/made.txt`).uid, process.getuid!(), 'what the agent writes belongs to the person');
+  // Root without capabilities: no chown, no reading what only root's DAC override could.
+  assert.notEqual((await run('chown 1:1 /workspace/made.txt')).exitCode, 0, 'no CAP_CHOWN');
+  assert.notEqual((await run('mknod /tmp/dev c 1 3')).exitCode, 0, 'no CAP_MKNOD');
 });
 
 test('a read-only mount cannot be written', { timeout: 30_000 }, async () => {

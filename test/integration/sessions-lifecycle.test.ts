@@ -15,7 +15,7 @@ const invoke = <T>(name: string, input: unknown) => ops().invoke(name, input, ct
 
 before(async () => {
   await busyboxImage();
-  box = await sessionSandbox({ owner: 1234, settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 2 } });
+  box = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 2 } });
 });
 after(async () => box.cleanup());
 
@@ -41,21 +41,21 @@ test('start, labels, list, exec, logs, stats, stop, rm, prune, audit', { timeout
     const exec = await invoke<{ exitCode: number; stdout: string; stderr: string }>('session.exec', { id: prefix, command: ['sh', '-c', 'pwd; echo bad >&2; exit 7'] });
     assert.deepEqual([exec.exitCode, exec.stdout, exec.stderr], [7, '/workspace\n', 'bad\n']);
 
-    await eventually(async () => (await invoke<{ output: string }>('session.logs', { id: prefix })).output === 'hello\n', 5000, 'the log line');
-    const logs = await invoke<{ output: string; stderr: string }>('session.logs', { id: prefix });
+    await eventually(async () => (await invoke<{ stdout: string }>('session.logs', { id: prefix })).stdout === 'hello\n', 5000, 'the log line');
+    const logs = await invoke<{ stdout: string; stderr: string }>('session.logs', { id: prefix });
     assert.equal(logs.stderr, 'oops\n');
 
     const stats = await invoke<{ health: { healthy: boolean }; stats: { pids?: number; memoryBytes?: number } }>('session.stats', { id: prefix });
     assert.equal(stats.health.healthy, true);
     assert.ok((stats.stats.pids ?? 0) >= 1);
 
-    const stopped = await invoke<{ exitCode?: number }>('session.stop', { id: prefix });
-    assert.equal(stopped.exitCode, 143, 'SIGTERM ends it gracefully');
+    const { stopped } = await invoke<{ stopped: { exitCode: number | null }[] }>('session.stop', { ids: [prefix] });
+    assert.equal(stopped[0]?.exitCode, 143, 'SIGTERM ends it gracefully');
     const all = await invoke<{ sessions: Session[] }>('session.list', { all: true });
     assert.equal(all.sessions.find((s) => s.id === session.id)?.state, 'exited');
     assert.equal((await invoke<{ sessions: Session[] }>('session.list', {})).sessions.some((s) => s.id === session.id), false);
 
-    await invoke('session.rm', { id: prefix });
+    await invoke('session.rm', { ids: [prefix] });
     assert.equal((await box.containers()).length, 0);
     await assert.rejects(invoke('session.exec', { id: prefix, command: ['true'] }), /No session has an id/);
 
@@ -76,19 +76,19 @@ test('prune removes every exited session and stops those past their maximum age'
   const young = await invoke<Session>('session.start', { workspace: box.workspace, agent: 'shell' });
   await box.service.find(quick.id).then(({ provider }) => provider.wait(quick.id, { timeoutMs: 10_000 }));
   await new Promise((resolve) => setTimeout(resolve, 1100));
-  const pruned = await invoke<{ reaped: string[]; removed: string[] }>('session.prune', {});
+  const pruned = await invoke<{ reaped: string[]; removed: string[] }>('session.prune', { yes: true });
   assert.deepEqual(pruned.reaped, [old.id]);
   assert.ok(pruned.removed.includes(quick.id) && pruned.removed.includes(old.id));
   const left = (await box.containers()).map((info) => info.Labels[LABEL.session]);
   assert.deepEqual(left, [young.id]);
-  await invoke('session.rm', { id: young.id });
+  await invoke('session.rm', { ids: [young.id] });
 });
 
 test('a start that fails leaves nothing behind', { timeout: 30_000 }, async () => {
   const hasty = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, startTimeoutMs: 1 } });
   try {
     await assert.rejects(
-      hasty.service.start({ workspace: hasty.workspace, agent: 'shell' }),
+      hasty.service.start({ workspace: hasty.workspace, agent: 'shell' }, { origin: 'test' }),
       (error: Error) => /did not come up within/.test(error.message),
     );
     await eventually(async () => (await hasty.containers()).length === 0, 10_000, 'the half-made container to go');
@@ -129,7 +129,12 @@ test('bad input: one clear line, a non-zero exit, nothing left behind', { timeou
     [['session', 'start', '--agent', 'shell', '--workspace', `${box.workspace}/missing`], env, /is not a folder that exists/],
     [['session', 'start', '--agent', 'shell', '--workspace', box.workspace], { ...env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, /No Docker engine at unix:\/\/\/nonexistent/],
     [['session', 'start', '--agent', 'shell', '--workspace', box.workspace, '--image', 'berth-test/absent:0'], env, /image berth-test\/absent:0 is not on the engine/],
-    [['session', 'start', '--agent', 'shell', '--workspace', box.workspace, '--netwrk', 'none'], env, /Unknown option '--netwrk'/],
+    [['session', 'start', '--agent', 'shell', '--workspace', box.workspace, '--netwrk', 'none'], env, /unknown flag --netwrk \(did you mean --network\?\)/],
+    [['session', 'start', '--agent', 'shell', '--workspace', box.workspace, '--memory-mb', '-5'], env, /--memory-mb.*positive/i],
+    [['session', 'start', '--agent', 'shell', '--workspace', box.workspace, '--prompt', 'hi'], env, /A shell session takes no prompt/],
+    [['session', 'start', '--workspace', box.workspace, '--prompt', 'hi', '--network', 'none'], { ...env, ANTHROPIC_API_KEY: 'k' }, /Claude Code needs the network/],
+    [['session', 'start', '--agent', 'shell', '--workspace', box.workspace, '--', 'no-such-command', 'x'], env, /"no-such-command" was not found in the image berth-test\/busybox:1 \(exit code 127/],
+    [['session', 'start', '--agent', 'shell', '--workspace', box.workspace], { ...env, BERTH_PROVIDER: 'dokcer' }, /BERTH_PROVIDER must be auto, docker or process, not "dokcer"/],
     [['session', 'start', '--agent', 'shell', '--workspace', box.workspace, '--network', 'wifi'], env, /network/],
     [['session', 'exec', 'abc'], env, /give the command after --/],
   ];
@@ -148,7 +153,7 @@ test('bad input: one clear line, a non-zero exit, nothing left behind', { timeou
 test('the process provider: a local, unisolated session with a durable record', { timeout: 30_000 }, async () => {
   const local = await sessionSandbox({ settings: { provider: 'process' } });
   try {
-    const session = await local.service.start({ workspace: local.workspace, agent: 'shell', command: ['sh', '-c', 'echo local > out.txt; echo done; sleep 30'] });
+    const session = await local.service.start({ workspace: local.workspace, agent: 'shell', command: ['sh', '-c', 'echo local > out.txt; echo done; sleep 30'] }, { origin: 'test' });
     assert.equal(session.isolated, false);
     assert.equal(session.provider, 'process');
     const { provider } = await local.service.find(session.id.slice(0, 4));
@@ -162,7 +167,7 @@ test('the process provider: a local, unisolated session with a durable record', 
     assert.equal((await provider.get(session.id))?.state, 'exited');
     const listed = await cli(['session', 'list', '--all'], { env: { ...local.env, BERTH_PROVIDER: 'process' } });
     assert.match(listed.stdout, /NOT ISOLATED/);
-    assert.deepEqual(await provider.prune(), [session.id]);
+    assert.deepEqual(await provider.prune({ startTimeoutMs: 60_000 }), [session.id]);
   } finally {
     await local.cleanup();
   }

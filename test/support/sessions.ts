@@ -50,17 +50,37 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI from source in a child process, bounded in time. */
-export function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> & { pid?: number; kill(signal?: NodeJS.Signals): void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), ...args], {
+/** Another account on this host, for the tests that check what one person's session shows another. */
+export interface HostAccount {
+  uid: number;
+  gid: number;
+  /** Supplementary groups, such as docker's. */
+  groups?: number[];
+}
+
+/** The argv that runs `command` as `account`, through util-linux's setpriv (no account needs to exist). */
+export function asAccount(account: HostAccount, command: string[]): string[] {
+  const groups = account.groups?.length ? `--groups=${account.groups.join(',')}` : '--clear-groups';
+  return ['setpriv', `--reuid=${account.uid}`, `--regid=${account.gid}`, groups, '--', ...command];
+}
+
+/** Runs the CLI from source in a child process, bounded in time; `as` runs it as another account. */
+export function cli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; stdin?: string; as?: HostAccount } = {},
+): Promise<CliResult> & { pid?: number; kill(signal?: NodeJS.Signals): void } {
+  const argv = [process.execPath, '--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), ...args];
+  const [file, ...rest] = options.as ? asAccount(options.as, argv) : argv;
+  const child = spawn(file!, rest, {
     cwd: options.cwd ?? REPO,
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const done = new Promise<CliResult>((resolve) => {
     child.on('close', (code) => {
