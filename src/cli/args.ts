@@ -38,7 +38,7 @@ export function splitCommandLine(argv: readonly string[]): CommandLine {
 /** `-5` and `-0.5` are values (a number flag's, to be judged by the schema), not flags. */
 const NEGATIVE_NUMBER = /^-(\d+\.?\d*|\.\d+)$/;
 
-export function unknownFlag(flag: string, known: readonly string[]): UsageError {
+function unknownFlag(flag: string, known: readonly string[]): UsageError {
   const suggestion = closest(flag, known);
   return new UsageError(`unknown flag ${flag}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`);
 }

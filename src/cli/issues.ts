@@ -25,7 +25,7 @@ export function validateInput(operation: AnyOperation, raw: Record<string, unkno
     if (ours.has(issue.message)) return issue.message;
     const field = fieldAt(issue.path);
     if (!field) return issue.message;
-    return `${isMissing(issue, raw[field.name]) ? `missing ${subject(field)}` : subject(field)}: ${issue.message}`;
+    return `${isMissing(issue.code, raw[field.name]) ? `missing ${subject(field)}` : subject(field)}: ${issue.message}`;
   });
   throw new UsageError([...new Set(lines)].join('; '));
 }
@@ -35,17 +35,17 @@ function subject(field: Field): string {
   return field.rest || field.positional ? argumentName(field) : field.flag;
 }
 
-function isMissing(issue: Pick<Issue, 'code'> & { minimum?: unknown }, value: unknown): boolean {
-  if (value === undefined) return true;
-  return issue.code === 'too_small' && Array.isArray(value) && value.length === 0;
+/** Nothing given: no value, or no word at all for a list that needs some. */
+function isMissing(code: string | undefined, value: unknown): boolean {
+  return value === undefined || (code === 'too_small' && Array.isArray(value) && value.length === 0);
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 function describeIssue(issue: Issue, field: Field | undefined): string {
-  if (!field) return issue.message ?? 'invalid input';
+  if (!field) return 'invalid input';
   const who = subject(field);
-  if (isMissing(issue, issue.input)) return `missing ${who}${field.description ? `: ${lowerFirst(field.description)}` : ''}`;
+  if (isMissing(issue.code, issue.input)) return `missing ${who}${field.description ? `: ${lowerFirst(field.description)}` : ''}`;
   switch (issue.code) {
     case 'invalid_type':
       if (issue.expected === 'int') return `${who} must be a whole number`;
