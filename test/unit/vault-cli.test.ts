@@ -65,3 +65,15 @@ test('berth vault scan on a missing folder fails with one clear line and a non-z
   assert.equal(lines.length, 1, stderr);
   assert.match(lines[0]!, /^berth vault scan: No folder at .*no-such-vault\. Pass the folder that holds your notes/);
 });
+
+test('berth vault scan --min-score N exits 1 below N and 0 at or above it, saying so in one line on stderr', () => {
+  const below = berth(['vault', 'scan', DEMO, '--min-score', '52']);
+  assert.equal(below.code, 1, below.stderr);
+  assert.equal(below.stderr.trim().split('\n').length, 1, below.stderr);
+  assert.match(below.stderr, /Vault score 51 is below --min-score 52/);
+  assert.match(below.stdout, /Score 51\/100/);
+  const at = berth(['vault', 'scan', DEMO, '--min-score', '51', '--json']);
+  assert.equal(at.code, 0, at.stderr);
+  assert.match(at.stderr, /Vault score 51 meets --min-score 51/);
+  assert.deepEqual([JSON.parse(at.stdout).minScore, JSON.parse(at.stdout).passed], [51, true]);
+});

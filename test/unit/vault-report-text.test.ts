@@ -5,7 +5,7 @@ import { silentContext } from '../../src/core/operations.js';
 import { formatVaultReport } from '../../src/core/vault/health.js';
 import { VaultIndex } from '../../src/core/vault/index.js';
 import { createVaultHealthOperation } from '../../src/core/vault/vaultOperation.js';
-import { makeVault, removeVault } from './vault-support.js';
+import { makeVault, removeVault, writeFiles } from './vault-support.js';
 
 const DEMO = join(__dirname, '..', 'fixtures', 'demo-vault');
 
@@ -69,6 +69,20 @@ test('names from the vault are printed without raw control characters', async ()
     assert.equal(text.split('\n').filter((line) => line.startsWith('Score')).length, 0, 'no forged line');
     assert.match(text, /^ {2}evil\\e\[2J\\e\]0;pwned\\u0007\\nScore 100\/100\.md:1:1 {2}reset\\ec$/m);
     assert.match(text, /^ {2}evil\\e\[2J\\e\]0;pwned\\u0007\\nScore 100\/100\.md$/m);
+  } finally {
+    await removeVault(root);
+  }
+});
+
+test('a scan that finds no notes says so: is this the vault folder?', async () => {
+  const root = await makeVault({ 'picture.png': 'png', '.obsidian/app.json': '{}' });
+  try {
+    const report = await new VaultIndex(root).scan();
+    const warning = `No notes found in ${root}: is this the vault folder?`;
+    assert.deepEqual(report.warnings, [warning]);
+    assert.match(formatVaultReport(report), new RegExp(`^Warning: ${warning.replace(/[.?/]/g, '\\$&')}$`, 'm'));
+    await writeFiles(root, { 'Note.md': '# Note' });
+    assert.deepEqual((await new VaultIndex(root).scan()).warnings, []);
   } finally {
     await removeVault(root);
   }

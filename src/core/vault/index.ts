@@ -229,7 +229,11 @@ export class VaultIndex {
     if (info.isDirectory()) {
       this.forEachUnreadableUnder(rel, (folder) => this.unreadable.delete(folder));
       const { files, unreadable } = await walkVault(this.root, this.realRoot, this.filter, rel);
-      for (const folder of unreadable) this.unreadable.add(folder);
+      for (const path of unreadable) {
+        this.unreadable.add(path);
+        // A folder that cannot be listed has no files the index can know of, as in a scan.
+        if (path.endsWith('/')) this.forEachUnder(path.slice(0, -1), (file) => this.graph.removeFile(file));
+      }
       for (const file of files) await this.apply(file);
       return;
     }
