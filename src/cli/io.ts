@@ -68,12 +68,15 @@ function terminalOf(std: StdStreams): TerminalIo {
 }
 
 function ask(std: StdStreams, question: string, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: std.stdin, output: std.stderr });
     const onAbort = () => {
       // Before close, whose handler would settle it as a no.
       reject(signal.reason);
       rl.close();
+      // The question's line was never ended by an answer.
+      std.stderr.write('\n');
     };
     signal.addEventListener('abort', onAbort, { once: true });
     // On a terminal readline reads Ctrl-C as a key; raised as the signal, it interrupts the run as it would anywhere else.

@@ -32,12 +32,15 @@ test('confirm asks on stderr with [y/N] and reads one line: yes is y or yes, any
   }
 });
 
-test('an interrupted question rejects with the abort', async () => {
-  const { std } = streams({ stdin: true, stderr: true });
+test('an interrupted question rejects with the abort and ends its line; one asked after Ctrl-C is not asked', async () => {
+  const { std, stderrText } = streams({ stdin: true, stderr: true });
   const abort = new AbortController();
   const answer = processIo(std).confirm!('Go?', abort.signal);
   abort.abort(new Error('interrupted'));
   await assert.rejects(answer, /interrupted/);
+  assert.match(stderrText(), /Go\? \[y\/N\] (\u001b\[\d+G)?\n$/);
+  await assert.rejects(processIo(std).confirm!('Again?', abort.signal), /interrupted/);
+  assert.doesNotMatch(stderrText(), /Again/);
 });
 
 test('the terminal: a TTY only when stdin and stdout are, its size from stdout, resize events, raw mode only on a TTY', () => {

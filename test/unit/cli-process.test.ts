@@ -105,6 +105,22 @@ test('on a terminal: progress stays on one line, confirm asks and reads the answ
   assert.match(stopped.stdout, /stopped a b\r\n$/);
 });
 
+test('Ctrl-C at a question on a terminal interrupts the run: exit status 130', { skip: !hasScript && 'needs util-linux script' }, async () => {
+  const command = [process.execPath, '--import', 'tsx', FIXTURE, 'box', 'stop', 'a'].join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: REPO, stdio: 'pipe' });
+  let seen = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    seen += chunk.toString();
+    // Typed once the question is up: readline then reads it as a key, not the terminal as a signal.
+    if (seen.includes('[y/N]') && !child.stdin.writableEnded) child.stdin.end('\u0003');
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  assert.equal(code, 130, seen);
+  assert.match(seen, /Stop 1 boxes\? \[y\/N\] [^\n]*\nberth box stop: interrupted\r\n$/);
+});
+
 test('a real vault scan on a terminal prints no line per progress update', { skip: !hasScript && 'needs util-linux script' }, () => {
   const scan = onTerminal(REAL, ['vault', 'scan', join('test', 'fixtures', 'demo-vault')]);
   assert.equal(scan.code, 0, scan.stdout);
