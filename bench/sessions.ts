@@ -13,6 +13,7 @@ import { containerOptions } from '../src/core/sessions/hardening.js';
 import { LABEL, containerName, sessionLabels } from '../src/core/sessions/labels.js';
 import { buildSpec } from '../src/core/sessions/spec.js';
 import { defaultSettings } from '../src/core/sessions/settings.js';
+import { invokingUser } from '../src/core/sessions/user.js';
 import { BUSYBOX_IMAGE, busyboxImage } from '../test/support/images.js';
 import { REPO, sessionSandbox } from '../test/support/sessions.js';
 import { median, printTable } from './table.js';
@@ -21,10 +22,10 @@ const SAMPLES = 21;
 const ctx = silentContext('test');
 
 /** The docker CLI flags that make the same container Berth makes, read off Berth's own create options. */
-function dockerRunArgs(workspace: string, owner: number): string[] {
+function dockerRunArgs(workspace: string): string[] {
   const settings = { ...defaultSettings(), image: BUSYBOX_IMAGE };
-  const spec = buildSpec({ workspace, agent: 'shell' }, settings, { owner: { uid: owner, gid: owner }, secrets: {}, insideContainer: true });
-  const options = containerOptions(spec, { name: 'x', labels: sessionLabels(spec, 'baseline', new Date(), BERTH_VERSION), user: spec.user! });
+  const spec = buildSpec({ workspace, agent: 'shell' }, settings, { invoker: invokingUser(), secrets: {}, insideContainer: true });
+  const options = containerOptions(spec, { name: 'x', labels: sessionLabels(spec, 'baseline', new Date(), BERTH_VERSION) });
   const host = options.HostConfig!;
   return [
     'run', '-d', '--init', '--user', options.User!, '--workdir', options.WorkingDir!,
@@ -32,6 +33,7 @@ function dockerRunArgs(workspace: string, owner: number): string[] {
     ...Object.entries(host.Tmpfs!).flatMap(([path, opts]) => ['--tmpfs', `${path}:${opts}`]),
     '--pids-limit', String(host.PidsLimit), '--memory', String(host.Memory), '--memory-swap', String(host.MemorySwap),
     '--cpus', String(spec.limits.cpus), '--network', 'none', '-v', host.Binds![0]!,
+    '--log-driver', host.LogConfig!.Type!, ...Object.entries(host.LogConfig!.Config ?? {}).flatMap(([key, value]) => ['--log-opt', `${key}=${value}`]),
     ...options.Env!.flatMap((env) => ['-e', env]),
     ...Object.entries(options.Labels!).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
     BUSYBOX_IMAGE, ...options.Cmd!,
@@ -40,14 +42,14 @@ function dockerRunArgs(workspace: string, owner: number): string[] {
 
 async function main() {
   await busyboxImage();
-  const box = await sessionSandbox({ owner: 1234, settings: { image: BUSYBOX_IMAGE, warmPool: 3 } });
+  const box = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, warmPool: 3 } });
   const clear = async () => {
     const containers = await box.docker.listContainers({ all: true, filters: { label: [`${LABEL.workspace}=${box.workspace}`] } });
     await Promise.all(containers.map((c) => box.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   };
   try {
     const cold = createOperationCatalog({ sessions: box.service });
-    const runArgs = dockerRunArgs(box.workspace, 1234);
+    const runArgs = dockerRunArgs(box.workspace);
     const berth: number[] = [];
     const docker: number[] = [];
     const startCold = async () => {

@@ -14,6 +14,8 @@ import { run, succeeds } from './run.js';
  * Bump a tag's suffix when its recipe changes.
  */
 export const BUSYBOX_IMAGE = 'berth-test/busybox:1';
+/** busybox whose /tmp and /home/berth are 0755 root, as some minimal images ship them. */
+export const BUSYBOX_0755_IMAGE = 'berth-test/busybox-0755:1';
 export const DEBIAN_IMAGE = 'berth-test/debian:bookworm-1';
 export const AGENT_IMAGE = 'berth-test/agent:1';
 const CLAUDE_PACKAGE = '@anthropic-ai/claude-code-linux-x64';
@@ -28,8 +30,16 @@ const once = (key: string, build: () => Promise<string>) => {
 
 /** busybox-static and its applet links: seconds to build, enough for shell sessions and hardening probes. */
 export function busyboxImage(): Promise<string> {
-  return once(BUSYBOX_IMAGE, async () => {
-    if (await exists(BUSYBOX_IMAGE)) return BUSYBOX_IMAGE;
+  return busybox(BUSYBOX_IMAGE, 0o1777);
+}
+
+export function busybox0755Image(): Promise<string> {
+  return busybox(BUSYBOX_0755_IMAGE, 0o755);
+}
+
+function busybox(image: string, tmpMode: number): Promise<string> {
+  return once(image, async () => {
+    if (await exists(image)) return image;
     await ensureDebianPackages(['busybox-static'], 'the busybox test image');
     const root = await mkdtemp(join(tmpdir(), 'berth-busybox-'));
     try {
@@ -39,12 +49,13 @@ export function busyboxImage(): Promise<string> {
       for (const applet of applets) await symlink('busybox', join(root, 'bin', applet));
       await writeFile(join(root, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nberth:x:1000:1000:berth:/home/berth:/bin/sh\n');
       await writeFile(join(root, 'etc', 'group'), 'root:x:0:\nberth:x:1000:\n');
-      await chmod(join(root, 'tmp'), 0o1777);
-      await run('sh', ['-c', `tar -C '${root}' -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - ${BUSYBOX_IMAGE}`], { quiet: true });
+      await chmod(join(root, 'tmp'), tmpMode);
+      if (tmpMode !== 0o1777) await mkdir(join(root, 'home', 'berth'), { mode: 0o755 });
+      await run('sh', ['-c', `tar -C '${root}' -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - ${image}`], { quiet: true });
     } finally {
       await rm(root, { recursive: true, force: true });
     }
-    return BUSYBOX_IMAGE;
+    return image;
   });
 }
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { connectDocker } from '../../src/core/sessions/docker/engine.js';
 import { LABEL } from '../../src/core/sessions/labels.js';
 import { SessionService } from '../../src/core/sessions/service.js';
@@ -69,7 +70,8 @@ export function cli(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; stdin?: string; as?: HostAccount } = {},
 ): Promise<CliResult> & { pid?: number; kill(signal?: NodeJS.Signals): void } {
-  const argv = [process.execPath, '--import', 'tsx', join(REPO, 'src', 'cli', 'main.ts'), ...args];
+  // tsx by path: `--import tsx` would look for the package from the child's working folder.
+  const argv = [process.execPath, '--import', pathToFileURL(join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, join(REPO, 'src', 'cli', 'main.ts'), ...args];
   const [file, ...rest] = options.as ? asAccount(options.as, argv) : argv;
   const child = spawn(file!, rest, {
     cwd: options.cwd ?? REPO,

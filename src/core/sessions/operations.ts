@@ -8,8 +8,8 @@ import { buildAgentImage } from './image.js';
 import type { CallContext, SessionService } from './service.js';
 import type { Session, SessionHealth, SessionStats } from './types.js';
 
-const id = z.string().min(1).describe('Session id or a unique prefix of it');
-const ids = z.array(z.string().min(1)).min(1, 'give at least one session id').describe('Session ids or unique prefixes');
+const id = z.string({ error: 'give a session id (run "berth session list")' }).min(1, 'give a session id (run "berth session list")').describe('Session id or a unique prefix of it');
+const ids = z.array(z.string().min(1), { error: 'give at least one session id (run "berth session list")' }).min(1, 'give at least one session id').describe('Session ids or unique prefixes');
 /** Output kept per stream in a result when there is no stream to write it to (MCP, --json); the newest is kept. */
 const MAX_COLLECTED_BYTES = 1024 * 1024;
 /** Transcript events kept in a result under the same rule. */
@@ -120,7 +120,7 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
       memoryMb: z.number().positive().optional().describe(`Memory limit in MiB, no swap (default: ${DEFAULT_LIMITS.memoryBytes / 1024 ** 2})`),
       cpus: z.number().positive().optional().describe(`CPU limit, such as 1.5 (default: ${DEFAULT_LIMITS.cpus})`),
       maxAge: z.number().int().nonnegative().optional().describe('Seconds before the reaper stops it; 0 for never (default: BERTH_MAX_AGE, else 8 hours)'),
-      command: z.array(z.string()).default([]),
+      command: z.array(z.string()).default([]).describe('The command to run instead of the agent, with its arguments'),
     }),
     annotations: { readOnly: false, destructive: false },
     cli: {
@@ -183,7 +183,7 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
       id,
       interactive: z.boolean().default(false).describe('Pass standard input to the command'),
       tty: z.boolean().default(false).describe('Run the command on a terminal (with -i, as you would a shell)'),
-      command: z.array(z.string(), { error: 'give the command after --' }).min(1, 'give the command after --'),
+      command: z.array(z.string(), { error: 'give the command after --' }).min(1, 'give the command after --').describe('The command to run, with its arguments'),
     }),
     annotations: { readOnly: false, destructive: false },
     cli: {
@@ -262,8 +262,11 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
             session.dispose();
           }
         });
-        const after = (await service.find(sessionId)).session;
-        return { id: sessionId, state: after.state, exitCode: after.exitCode };
+        // The stream ends both when the person detaches and when the session's process exits; the
+        // engine needs a moment to record an exit, so a short wait tells the two apart.
+        const { provider } = await service.find(sessionId);
+        const ended = await provider.wait(sessionId, { timeoutMs: 2000 }).catch(() => null);
+        return { id: sessionId, state: ended ? 'exited' : 'running', exitCode: ended?.exitCode ?? null };
       });
     },
     format: (output) =>
