@@ -38,5 +38,7 @@ export function startError(error: unknown, spec: { image: string; network: strin
   if (/bind source path|invalid mount|mount/i.test(message)) {
     return new BerthError(`The workspace ${spec.workspace} could not be mounted: ${message}`, 'Check that the folder exists on the engine host.', 'WORKSPACE_MOUNT_FAILED');
   }
+  // The engine refused the request itself (400): the options are at fault, not the engine.
+  if (statusOf(error) === 400) return new BerthError(`The engine refused the session: ${message}`, 'Check the options you passed (berth session start --help).', 'START_REFUSED');
   return new BerthError(`The session could not start: ${message}`, 'Run `berth doctor` to check the engine.', 'START_FAILED');
 }
