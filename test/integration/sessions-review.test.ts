@@ -13,6 +13,7 @@ import { silentContext, type OperationContext } from '../../src/core/operations.
 import { LABEL } from '../../src/core/sessions/labels.js';
 import type { Session } from '../../src/core/sessions/types.js';
 import { BUSYBOX_0755_IMAGE, BUSYBOX_IMAGE, busybox0755Image, busyboxImage, claudeBinary } from '../support/images.js';
+import { startRemappedEngine } from '../support/docker.js';
 import { startMessagesApi } from '../support/messagesApi.js';
 import { asAccount, cli, eventually, sessionSandbox, type HostAccount } from '../support/sessions.js';
 
@@ -118,6 +119,26 @@ test('2. a person who is not root gets a session of their own uid, with their gr
     assert.equal(statSync(join(workspace, 'who')).uid, 4343);
   } finally {
     docker('rm', '-f', session.name);
+  }
+});
+
+test('2. on an engine that remaps users, the start says whose files the agent writes', { timeout: 180_000 }, async () => {
+  const engine = await startRemappedEngine();
+  try {
+    const load = spawnSync('sh', ['-c', `docker save ${BUSYBOX_IMAGE} | DOCKER_HOST=${engine.host} docker load`], { encoding: 'utf8' });
+    assert.equal(load.status, 0, load.stderr);
+    const env = { ...box.env, DOCKER_HOST: engine.host, BERTH_IMAGE: BUSYBOX_IMAGE };
+    const started = await cli(['session', 'start', '--agent', 'shell', '--workspace', box.workspace, '--json'], { env });
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stderr, /^berth: warning: The Docker engine remaps users \(userns-remap\): the session's uid 0:0 is a subordinate uid on the host/m);
+    const session = JSON.parse(started.stdout) as Session;
+    const rm = await cli(['session', 'rm', session.id], { env });
+    assert.equal(rm.code, 0, rm.stderr);
+    const plain = await cli(['session', 'start', '--agent', 'shell', '--workspace', box.workspace, '--json'], { env: { ...box.env, BERTH_IMAGE: BUSYBOX_IMAGE } });
+    assert.doesNotMatch(plain.stderr, /remaps users/, 'an engine without remapping says nothing');
+    docker('rm', '-f', `berth-${(JSON.parse(plain.stdout) as Session).id}`);
+  } finally {
+    await engine.stop();
   }
 });
 

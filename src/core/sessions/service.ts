@@ -169,7 +169,12 @@ export class SessionService {
     if (provider.isolated && spec.command[0] === CLAUDE && !spec.secrets.ANTHROPIC_API_KEY) {
       throw new BerthError('ANTHROPIC_API_KEY is not set, so Claude Code could not reach the API.', 'Set it in the environment: export ANTHROPIC_API_KEY=sk-ant-...', 'API_KEY_MISSING');
     }
-    if (provider.isolated) await warnIfUnwritable(spec, warn);
+    if (provider instanceof DockerProvider && (await provider.remapsUsers())) {
+      warn(
+        `The Docker engine remaps users (userns-remap): the session's uid ${userString(spec.user)} is a subordinate uid on the host, so what the agent writes belongs to that uid, not to you, ` +
+          'and it can write the workspace only where that uid may. Share the workspace with that uid, or use an engine without userns-remap.',
+      );
+    } else if (provider.isolated) await warnIfUnwritable(spec, warn);
     const reaping = this.reap(context).catch(() => []);
     const session = await provider.start(spec, { ...(context.signal ? { signal: context.signal } : {}) });
     try {

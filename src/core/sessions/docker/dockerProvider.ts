@@ -135,11 +135,24 @@ async function textOf(stream: Readable): Promise<string> {
 export class DockerProvider implements ExecutionProvider {
   readonly kind = 'docker' as const;
   readonly isolated = true;
+  private remapping?: Promise<boolean>;
 
   constructor(
     readonly docker: Docker,
     private readonly options: DockerProviderOptions,
   ) {}
+
+  /**
+   * Whether the engine runs containers in a user namespace of its own (userns-remap): then a
+   * session's uid is a subordinate uid on the host, not the person's.
+   */
+  remapsUsers(): Promise<boolean> {
+    this.remapping ??= this.docker.info().then(
+      (info: { SecurityOptions?: string[] }) => (info.SecurityOptions ?? []).some((option) => option.includes('name=userns')),
+      () => false,
+    );
+    return this.remapping;
+  }
 
   async start(spec: SessionSpec, { signal }: { signal?: AbortSignal } = {}): Promise<Session> {
     const id = newSessionId();
