@@ -69,9 +69,9 @@ export interface VaultReport {
 
 /**
  * Reads the maintained facts into a report: the cost grows with the problems found, not with the
- * vault. `unreadable` holds what the walk could not read (folders, .gitignore files).
+ * vault. `unreadablePaths` are what the walk could not read (folders, .gitignore files).
  */
-export function buildReport(root: string, facts: HealthFacts, unreadable: Iterable<string>): VaultReport {
+export function buildReport(root: string, facts: HealthFacts, unreadablePaths: Iterable<string>): VaultReport {
   const brokenLinks = sortLinks(facts.broken).map(problem);
   const ambiguousLinks = sortLinks(facts.ambiguous).map((link) => ({ ...problem(link), candidates: [...link.candidates!] }));
   const missingFragments = sortLinks(facts.missingFragments).map((link) => ({
@@ -84,7 +84,7 @@ export function buildReport(root: string, facts: HealthFacts, unreadable: Iterab
   const orphans = [...facts.orphans].sort();
   const unusedAttachments = [...facts.unusedAttachments].sort();
   const emptyNotes = [...facts.emptyNotes].sort();
-  const notRead = [...facts.unreadable, ...unreadable].sort();
+  const unreadable = [...facts.unreadable, ...unreadablePaths].sort();
   const { score, breakdown } = scoreVault(
     {
       brokenLinks: brokenLinks.length,
@@ -116,10 +116,10 @@ export function buildReport(root: string, facts: HealthFacts, unreadable: Iterab
     emptyNotes,
     invalidFrontmatter,
     nameClashes,
-    unreadable: notRead,
+    unreadable,
     score,
     breakdown,
-    warnings: warningsFor(root, facts.noteCount, notRead.length),
+    warnings: warningsFor(root, facts.noteCount, unreadable.length),
   };
 }
 
