@@ -19,6 +19,6 @@ export {
   type FrontmatterIssue,
   type NameClash,
 } from './vault/health.js';
-export type { ScoreLine, CheckName } from './vault/score.js';
+export { points, type ScoreLine, type CheckName } from './vault/score.js';
 export { closestNoteName } from './vault/suggest.js';
 export { newNotePath } from './vault/newNote.js';

@@ -13,9 +13,9 @@ export interface VaultHealthDependencies {
 
 /** The report, and when a minimum score was asked for, whether the vault reached it (for CI). */
 export interface VaultHealthOutput extends VaultReport {
-  minScore?: number;
-  /** `score >= minScore`; absent when no minimum was asked for. */
-  passed?: boolean;
+  minScore: number | null;
+  /** `score >= minScore`; null when no minimum was asked for. */
+  passed: boolean | null;
 }
 
 export function createVaultHealthOperation(deps: VaultHealthDependencies = {}) {
@@ -41,18 +41,18 @@ export function createVaultHealthOperation(deps: VaultHealthDependencies = {}) {
         .describe('Fail (exit status 1) when the score is below this, 0-100: for CI'),
     }),
     annotations: { readOnly: true, destructive: false },
-    cli: { command: ['vault', 'scan'], positional: ['dir'] },
+    cli: {
+      command: ['vault', 'scan'],
+      positional: ['dir'],
+      examples: ['berth vault scan ~/Notes', 'berth vault scan --exclude "Templates/**" --json', 'berth vault scan --min-score 80  # in CI: exit status 1 below 80'],
+    },
     async run(input, ctx): Promise<VaultHealthOutput> {
       const root = resolve(input.dir ?? deps.vaultRoot?.() ?? process.cwd());
       const index = new VaultIndex(root, { exclude: input.exclude ?? deps.vaultExclude?.() ?? [] });
       const report = await index.scan({ signal: ctx.signal, onProgress: (update) => ctx.progress(update) });
-      if (input.minScore === undefined) return report;
+      if (input.minScore === undefined) return { ...report, minScore: null, passed: null };
       const passed = report.score >= input.minScore;
-      ctx.warn?.(
-        passed
-          ? `Vault score ${report.score} meets --min-score ${input.minScore}.`
-          : `Vault score ${report.score} is below --min-score ${input.minScore}: failing (exit status 1).`,
-      );
+      if (!passed) ctx.warn?.(`Vault score ${report.score} is below --min-score ${input.minScore}: failing (exit status 1).`);
       return { ...report, minScore: input.minScore, passed };
     },
     format: (output: VaultHealthOutput) => formatVaultReport(output),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { loadCore } from '../coreLoader.js';
 import type { VaultService, VaultState } from './vaultService.js';
 
 /** "$(pulse) Vault 85": the score at a glance, its breakdown on hover, the view on click. */
@@ -32,7 +33,7 @@ export class VaultStatusBarItem implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(`**Vault health ${report.score}/100**: ${report.notes} notes, ${report.links} links\n\n`);
     const lost = report.breakdown.filter((line) => line.lost > 0);
     if (lost.length === 0) tooltip.appendMarkdown('Nothing to fix.');
-    for (const line of lost) tooltip.appendMarkdown(`- **−${line.lost.toFixed(2)}** ${line.explanation}\n`);
+    for (const line of lost) tooltip.appendMarkdown(`- **−${loadCore().points(line.lost)}** ${line.explanation}\n`);
     tooltip.appendMarkdown('\n\nClick to open the Vault Health view.');
     this.item.tooltip = tooltip;
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { loadCore } from '../coreLoader.js';
 import type { VaultReport } from '../../core/index.js';
 import type { VaultService, VaultState } from './vaultService.js';
 
@@ -98,6 +99,15 @@ function groupsOf(report: VaultReport): Group[] {
       entries: report.unusedAttachments.map((path) => ({ label: path, location: at(path, 1) })),
     },
     {
+      id: 'unreadable',
+      label: 'Could not be read',
+      icon: 'lock',
+      entries: report.unreadable.map((path) => ({
+        label: path,
+        tooltip: `${path} exists but Berth may not read it (check its permissions): its links are unknown, links to it still count`,
+      })),
+    },
+    {
       id: 'clashes',
       label: 'Names that differ only by case',
       icon: 'case-sensitive',
@@ -122,7 +132,7 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     if (node.kind === 'score') {
       return node.report.breakdown
         .filter((line) => line.lost > 0)
-        .map((line) => ({ kind: 'scoreLine', label: line.label, description: `−${line.lost.toFixed(2)}`, tooltip: line.explanation }));
+        .map((line) => ({ kind: 'scoreLine', label: line.label, description: `−${loadCore().points(line.lost)}`, tooltip: line.explanation }));
     }
     if (node.kind === 'group') return node.group.entries.map((entry) => ({ kind: 'entry', entry, groupId: node.group.id }));
     return [];
