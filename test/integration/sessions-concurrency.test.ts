@@ -41,8 +41,8 @@ test('10 sessions started at once all come up, uniquely named, with the key and 
     const logs = async () => spawnSync('docker', ['logs', session.name], { encoding: 'utf8' });
     await eventually(async () => (await logs()).stdout.includes('listed'), 10_000, `the probe of ${session.id}`);
     const { stdout, stderr } = await logs();
-    // The key arrived, and the file that carried it is gone (ls printed nothing before "listed").
-    assert.equal(stdout, `${hash}  -\nlisted\n`, stderr);
+    // The key arrived, and the file that carried it is gone (only the home is left beside it).
+    assert.equal(stdout, `${hash}  -\nhome\nlisted\n`, stderr);
     const inspect = spawnSync('docker', ['inspect', session.name], { encoding: 'utf8' }).stdout;
     assert.ok(!inspect.includes(KEY), 'the key is in docker inspect');
     assert.ok(!JSON.stringify(JSON.parse(inspect)[0].Config.Env).includes('ANTHROPIC_API_KEY'));
