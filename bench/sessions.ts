@@ -19,7 +19,7 @@ import { REPO, sessionSandbox } from '../test/support/sessions.js';
 import { median, printTable } from './table.js';
 
 const SAMPLES = 21;
-const ctx = silentContext('test');
+const ctx = silentContext('test', process.cwd());
 
 /** The docker CLI flags that make the same container Berth makes, read off Berth's own create options. */
 function dockerRunArgs(workspace: string): string[] {

@@ -4,11 +4,12 @@ import type { Io } from './io.js';
 import { StatusLine } from './statusLine.js';
 
 /** The operation context the CLI gives: progress on one terminal line, warnings always, streamed output unless --json. */
-export function cliContext(io: Io, options: { json: boolean; signal: AbortSignal }): { context: OperationContext; status: StatusLine } {
+export function cliContext(io: Io, options: { json: boolean; signal: AbortSignal; cwd: string }): { context: OperationContext; status: StatusLine } {
   const status = new StatusLine((text) => io.write(text, 'stderr'), io.columns ?? (() => 80));
   const { confirm, terminal } = io;
   const context: OperationContext = {
     origin: 'cli',
+    cwd: options.cwd,
     signal: options.signal,
     // Progress is for a person watching; a log or a JSON reader gets only the result.
     progress: ({ message, fraction }) => {

@@ -1,33 +1,35 @@
 import type { z } from 'zod';
 import type { AnyOperation } from '../core/operations.js';
-import { UsageError } from './args.js';
+import type { InputError } from '../core/errors.js';
 import { argumentName, fieldsOf, type Field } from './fields.js';
 
 type Issue = z.core.$ZodRawIssue;
 
 /**
- * Validates raw input with the operation's schema and turns what is wrong into one sentence that
+ * The CLI's words for what is wrong with an input, for `OperationRegistry.invoke`: each problem
  * names the flag or positional as the person typed it. A message the schema's author wrote
  * (`{ error: '...' }`) is kept and prefixed with the field; zod's own wording never reaches the person.
  */
-export function validateInput(operation: AnyOperation, raw: Record<string, unknown>): unknown {
+export function inputErrors(operation: AnyOperation): { errorMap: z.core.$ZodErrorMap; describe(error: InputError, raw: Record<string, unknown>): string } {
   const fields = fieldsOf(operation);
   const fieldAt = (path: readonly PropertyKey[] | undefined) => fields.find((f) => f.name === path?.[0]);
   const ours = new Set<string>();
-  const sentences: z.core.$ZodErrorMap = (issue) => {
-    const sentence = describeIssue(issue, fieldAt(issue.path));
-    ours.add(sentence);
-    return sentence;
+  return {
+    errorMap: (issue) => {
+      const sentence = describeIssue(issue, fieldAt(issue.path));
+      ours.add(sentence);
+      return sentence;
+    },
+    describe(error, raw) {
+      const lines = error.issues.map((issue) => {
+        if (ours.has(issue.message)) return issue.message;
+        const field = fieldAt(issue.path);
+        if (!field) return issue.message;
+        return `${isMissing(issue.code, raw[field.name]) ? `missing ${subject(field)}` : subject(field)}: ${issue.message}`;
+      });
+      return [...new Set(lines)].join('; ');
+    },
   };
-  const result = operation.input.safeParse(raw, { error: sentences });
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue: z.core.$ZodIssue) => {
-    if (ours.has(issue.message)) return issue.message;
-    const field = fieldAt(issue.path);
-    if (!field) return issue.message;
-    return `${isMissing(issue.code, raw[field.name]) ? `missing ${subject(field)}` : subject(field)}: ${issue.message}`;
-  });
-  throw new UsageError([...new Set(lines)].join('; '));
 }
 
 /** How the person wrote (or should have written) the field: `<id>`, `--memory-mb`, `<command>` for the words after `--`. */

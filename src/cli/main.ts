@@ -1,5 +1,5 @@
 import { createOperationCatalog } from '../core/catalog.js';
-import { describeError } from '../core/errors.js';
+import { InputError, asBerthError, describeError, type ErrorKind } from '../core/errors.js';
 import type { AnyOperation, OperationRegistry } from '../core/operations.js';
 import { printable } from '../core/text.js';
 import { BERTH_VERSION } from '../core/version.js';
@@ -8,11 +8,22 @@ import { findCommand, unknownCommand } from './commands.js';
 import { cliContext } from './context.js';
 import { commandHelp, groupHelp } from './help.js';
 import { processIo, type Io } from './io.js';
-import { validateInput } from './issues.js';
+import { inputErrors } from './issues.js';
 import { cliSessionService } from './sessions.js';
 
 /** Exit statuses, as docker and gh use them. */
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** A wrong request (or one that needs --yes) is a usage error; anything else that went wrong, a failure. */
+const EXIT_OF: Record<ErrorKind, number> = {
+  input: EXIT.usage,
+  consent: EXIT.usage,
+  cancelled: EXIT.interrupted,
+  setting: EXIT.failed,
+  engine: EXIT.failed,
+  missing: EXIT.failed,
+  failure: EXIT.failed,
+};
 
 /** One line naming the command, what was wrong and where the usage is. */
 function usageError(io: Io, words: readonly string[], message: string): number {
@@ -38,26 +49,27 @@ export async function runCli(argv: string[], io: Io, registry = createOperationC
     io.write(`${commandHelp(found.operation)}\n`, 'stdout');
     return EXIT.ok;
   }
-  return runOperation(found.operation, found.rest, line.tail, line.json, io);
+  return runOperation(registry, found.operation, found.rest, line.tail, line.json, io);
 }
 
-async function runOperation(operation: AnyOperation, words: string[], tail: string[] | undefined, json: boolean, io: Io): Promise<number> {
+async function runOperation(registry: OperationRegistry, operation: AnyOperation, words: string[], tail: string[] | undefined, json: boolean, io: Io): Promise<number> {
   const name = `berth ${operation.cli.command.join(' ')}`;
-  let input: unknown;
+  let raw: Record<string, unknown>;
   try {
-    input = validateInput(operation, argsToInput(operation, words, tail));
+    raw = argsToInput(operation, words, tail);
   } catch (error) {
     if (error instanceof UsageError) return usageError(io, operation.cli.command, error.message);
     throw error;
   }
+  const wording = inputErrors(operation);
   const abort = new AbortController();
   const onInterrupt = () => abort.abort();
   // Once: a second Ctrl-C gets Node's default and ends the process even if the operation hangs.
   process.once('SIGINT', onInterrupt);
-  const { context, status } = cliContext(io, { json, signal: abort.signal });
+  const { context, status } = cliContext(io, { json, signal: abort.signal, cwd: process.cwd() });
   let outcome: { output: unknown } | { error: unknown };
   try {
-    outcome = { output: await operation.run(input, context) };
+    outcome = { output: await registry.invoke(operation.name, raw, context, { inputErrors: wording.errorMap }) };
   } catch (error) {
     outcome = { error };
   } finally {
@@ -70,9 +82,10 @@ async function runOperation(operation: AnyOperation, words: string[], tail: stri
     return EXIT.interrupted;
   }
   if ('error' in outcome) {
-    const { message, hint } = describeError(outcome.error);
-    io.write(`${name}: ${printable(message)}${hint ? ` ${printable(hint)}` : ''}\n`, 'stderr');
-    return EXIT.failed;
+    if (outcome.error instanceof InputError) return usageError(io, operation.cli.command, wording.describe(outcome.error, raw));
+    const error = asBerthError(outcome.error);
+    io.write(`${name}: ${printable(error.message)}${error.hint ? ` ${printable(error.hint)}` : ''}\n`, 'stderr');
+    return EXIT_OF[error.kind];
   }
   const text = json ? JSON.stringify(outcome.output, null, 2) : operation.format(outcome.output);
   if (text) io.write(`${text}\n`, 'stdout');

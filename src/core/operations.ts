@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BerthError, InputError } from './errors.js';
 
 /** Which face asked for an operation; recorded in audit logs and shown to the operation. */
 export type Origin = 'command' | 'cli' | 'mcp' | 'test';
@@ -24,6 +25,8 @@ export interface TerminalIo {
 
 export interface OperationContext {
   origin: Origin;
+  /** The folder a relative path or a missing workspace means: the face's, never the process's. */
+  cwd: string;
   signal: AbortSignal;
   progress(update: Progress): void;
   /**
@@ -45,16 +48,31 @@ export interface OperationContext {
   terminal?: TerminalIo;
 }
 
+/** MCP's tool annotations, with MCP's meanings: hints for a client deciding whether to ask first. */
+export interface Annotations {
+  /** Changes nothing anywhere. */
+  readOnlyHint: boolean;
+  /** May destroy or undo what exists (only meaningful when not read-only). */
+  destructiveHint: boolean;
+  /** Calling it again with the same input changes nothing more. */
+  idempotentHint: boolean;
+  /** Reaches beyond Berth's own records and files (an engine, a network, a process). */
+  openWorldHint: boolean;
+}
+
 /**
  * The unit of behaviour. Each face (CLI subcommand, MCP tool, VS Code command) is derived
  * from this one description, so none of them holds logic of its own.
  */
-export interface Operation<Input extends z.ZodObject = z.ZodObject, Output = unknown> {
+export interface Operation<Input extends z.ZodObject = z.ZodObject, Output extends z.ZodType = z.ZodType> {
   name: string;
   title: string;
+  /** For people and for models choosing a tool: what it does, what it needs, what it returns. */
   description: string;
   input: Input;
-  annotations: { readOnly: boolean; destructive: boolean };
+  /** What `run` returns; faces that need JSON Schema get it from `z.toJSONSchema`. */
+  output: Output;
+  annotations: Annotations;
   /** How the CLI spells it: the subcommand words and which input fields are positional. */
   cli: {
     command: readonly string[];
@@ -67,20 +85,18 @@ export interface Operation<Input extends z.ZodObject = z.ZodObject, Output = unk
     /** Shown under the usage: each a command line, optionally followed by `  # what it does`. */
     examples?: readonly string[];
   };
-  run(input: z.infer<Input>, ctx: OperationContext): Promise<Output>;
+  run(input: z.infer<Input>, ctx: OperationContext): Promise<z.infer<Output>>;
   /** A readable rendering of the output for people (CLI text mode, notifications). */
-  format(output: Output): string;
+  format(output: z.infer<Output>): string;
   /** The process exit status the CLI should use for this output (0 unless the output says otherwise). */
-  exitCode?(output: Output): number;
+  exitCode?(output: z.infer<Output>): number;
 }
 
 // `any` is confined to the registry's storage type: each operation is checked against its own schema.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyOperation = Operation<any, any>;
 
-export function defineOperation<Input extends z.ZodObject, Output>(
-  operation: Operation<Input, Output>,
-): Operation<Input, Output> {
+export function defineOperation<Input extends z.ZodObject, Output extends z.ZodType>(operation: Operation<Input, Output>): Operation<Input, Output> {
   return operation;
 }
 
@@ -116,15 +132,27 @@ export class OperationRegistry {
     return best && { operation: best, rest: words.slice(best.cli.command.length) };
   }
 
-  /** Validates raw input at the boundary and runs the operation. */
-  async invoke(name: string, rawInput: unknown, ctx: OperationContext): Promise<unknown> {
+  /**
+   * The one way any face runs an operation: the raw input is checked against the schema (an
+   * InputError names each problem), the operation runs, and what it returns is checked against
+   * its output schema, so that no face ever receives what the table did not promise.
+   */
+  async invoke(name: string, rawInput: unknown, ctx: OperationContext, options: { inputErrors?: z.core.$ZodErrorMap } = {}): Promise<unknown> {
     const operation = this.byName.get(name);
-    if (!operation) throw new Error(`Unknown operation ${name}`);
-    const input = operation.input.parse(rawInput ?? {});
-    return operation.run(input, ctx);
+    if (!operation) throw new BerthError(`There is no operation "${name}".`, 'This is a bug in the face that asked for it.', 'INTERNAL');
+    // A face may word the problems in its own terms (the CLI names flags); messages the schema's
+    // author wrote win over any face's wording.
+    const input = operation.input.safeParse(rawInput ?? {}, { reportInput: true, ...(options.inputErrors ? { error: options.inputErrors } : {}) });
+    if (!input.success) throw new InputError(z.prettifyError(input.error).replace(/\n/g, ' '), input.error.issues);
+    const output = await operation.run(input.data, ctx);
+    const checked = operation.output.safeParse(output);
+    if (!checked.success) {
+      throw new BerthError(`${name} returned what its output schema does not allow: ${z.prettifyError(checked.error).replace(/\n/g, ' ')}`, 'This is a bug in Berth.', 'INTERNAL');
+    }
+    return checked.data;
   }
 }
 
-export function silentContext(origin: Origin, signal: AbortSignal = new AbortController().signal): OperationContext {
-  return { origin, signal, progress: () => undefined };
+export function silentContext(origin: Origin, cwd: string, signal: AbortSignal = new AbortController().signal): OperationContext {
+  return { origin, cwd, signal, progress: () => undefined };
 }

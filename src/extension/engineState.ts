@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { OperationRegistry } from '../core/operations.js';
 import type { DoctorReport } from '../core/doctor/doctorOperation.js';
@@ -31,7 +32,7 @@ export class EngineState implements vscode.Disposable {
     const report = (await this.operations().invoke(
       'doctor',
       {},
-      { origin: 'command', signal: new AbortController().signal, progress: () => undefined },
+      { origin: 'command', cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? homedir(), signal: new AbortController().signal, progress: () => undefined },
     )) as DoctorReport;
     this.publish(report.engine);
     return report;

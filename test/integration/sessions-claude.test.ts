@@ -30,7 +30,7 @@ after(async () => {
 
 test('the real Claude Code writes a file through a scripted API, and its transcript is parsed', { timeout: 300_000 }, async () => {
   const ops = createOperationCatalog({ sessions: box.service });
-  const ctx = silentContext('test');
+  const ctx = silentContext('test', process.cwd());
   const session = (await ops.invoke(
     'session.start',
     {

@@ -21,12 +21,12 @@ after(async () => box.cleanup());
 
 test('10 sessions started at once all come up, uniquely named, with the key and without leaking it', { timeout: 120_000 }, async () => {
   const ops = createOperationCatalog({ sessions: box.service });
-  const ctx = silentContext('test');
+  const ctx = silentContext('test', process.cwd());
   // Each start has its own context, as ten separate requests would.
   // An agent session (so it gets the secret) whose command proves the key arrived by its hash alone.
   const probe = 'printf %s "$ANTHROPIC_API_KEY" | sha256sum; ls -A /run/berth; echo listed; exec sleep 300';
   const sessions = (await Promise.all(
-    Array.from({ length: 10 }, () => ops.invoke('session.start', { workspace: box.workspace, agent: 'claude', network: 'none', command: ['sh', '-c', probe] }, silentContext('test'))),
+    Array.from({ length: 10 }, () => ops.invoke('session.start', { workspace: box.workspace, agent: 'claude', network: 'none', command: ['sh', '-c', probe] }, silentContext('test', process.cwd()))),
   )) as Session[];
 
   const ids = sessions.map((s) => s.id);
@@ -56,6 +56,6 @@ test('10 sessions started at once all come up, uniquely named, with the key and 
   assert.equal(audit.trim().split('\n').filter((line) => JSON.parse(line).action === 'start').length, 10);
   assert.ok(!audit.includes(KEY), 'the key is in the audit log');
 
-  await ops.invoke('session.rm', { ids }, silentContext('test'));
+  await ops.invoke('session.rm', { ids }, silentContext('test', process.cwd()));
   assert.equal((await box.containers()).length, 0);
 });

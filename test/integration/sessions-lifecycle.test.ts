@@ -9,7 +9,7 @@ import { BUSYBOX_IMAGE, busyboxImage } from '../support/images.js';
 import { cli, eventually, sessionSandbox } from '../support/sessions.js';
 
 let box: Awaited<ReturnType<typeof sessionSandbox>>;
-const ctx = silentContext('test');
+const ctx = silentContext('test', process.cwd());
 const ops = () => createOperationCatalog({ sessions: box.service });
 const invoke = <T>(name: string, input: unknown) => ops().invoke(name, input, ctx) as Promise<T>;
 

@@ -24,7 +24,7 @@ const STRANGER: HostAccount = { uid: 4242, gid: 4242 };
 const DOCKER_GID = Number(spawnSync('getent', ['group', 'docker'], { encoding: 'utf8' }).stdout.split(':')[2]);
 
 let box: Awaited<ReturnType<typeof sessionSandbox>>;
-const ctx = silentContext('test');
+const ctx = silentContext('test', process.cwd());
 const ops = () => createOperationCatalog({ sessions: box.service });
 const invoke = <T>(name: string, input: unknown, context: OperationContext = ctx) => ops().invoke(name, input, context) as Promise<T>;
 const docker = (...args: string[]) => spawnSync('docker', args, { encoding: 'utf8' });
@@ -175,9 +175,9 @@ test('4. prunes racing twenty starts remove none of them', { timeout: 180_000 },
   const racing = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1 } });
   try {
     const catalog = createOperationCatalog({ sessions: racing.service });
-    const starts = Array.from({ length: 20 }, () => catalog.invoke('session.start', { workspace: racing.workspace, agent: 'shell' }, silentContext('test')) as Promise<Session>);
+    const starts = Array.from({ length: 20 }, () => catalog.invoke('session.start', { workspace: racing.workspace, agent: 'shell' }, silentContext('test', process.cwd())) as Promise<Session>);
     const prunes = Array.from({ length: 8 }, (_, i) =>
-      new Promise((resolve) => setTimeout(resolve, i * 150)).then(() => catalog.invoke('session.prune', { yes: true }, silentContext('test'))),
+      new Promise((resolve) => setTimeout(resolve, i * 150)).then(() => catalog.invoke('session.prune', { yes: true }, silentContext('test', process.cwd()))),
     );
     const [started] = await Promise.all([Promise.allSettled(starts), Promise.all(prunes)]);
     const ok = started.filter((result): result is PromiseFulfilledResult<Session> => result.status === 'fulfilled').map((result) => result.value.id);
@@ -274,7 +274,7 @@ test('8. a local shell session inherits no secret, and a log over 2 GiB is strea
     await truncate(join(local.settings.processStateDir!, id, 'stdout.log'), size);
     let bytes = 0;
     const catalog = createOperationCatalog({ sessions: local.service });
-    await catalog.invoke('session.logs', { id }, { ...silentContext('test'), emit: (chunk) => (bytes += Buffer.byteLength(chunk)) });
+    await catalog.invoke('session.logs', { id }, { ...silentContext('test', process.cwd()), emit: (chunk) => (bytes += Buffer.byteLength(chunk)) });
     assert.equal(bytes, size);
   } finally {
     await local.cleanup();
@@ -353,7 +353,7 @@ test('18. session exec -i passes standard input; without -i the command reads no
     const closed = await cli(['session', 'exec', session.id, '--', 'cat'], { env, stdin: 'abc\n' });
     assert.deepEqual([closed.code, closed.stdout], [0, '']);
     const notty = await cli(['session', 'exec', '-it', session.id, '--', 'sh'], { env, stdin: '' });
-    assert.equal(notty.code, 1);
+    assert.equal(notty.code, 2, 'a usage error');
     assert.match(notty.stderr, /-t needs a terminal/);
   } finally {
     await invoke('session.rm', { ids: [session.id] });
@@ -379,8 +379,8 @@ test('18. berth session attach connects a terminal to an interactive session', {
   assert.match(attached.stdout, new RegExp(`Session ${session.id} ended with code 3`));
   const notInteractive = await invoke<Session>('session.start', { workspace: box.workspace, agent: 'shell' });
   const refused = await cli(['session', 'attach', notInteractive.id], { env });
-  assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /has no terminal to attach to|needs a terminal/);
+  assert.equal(refused.code, 2, 'a usage error: no terminal here');
+  assert.match(refused.stderr, /needs a terminal/);
   await invoke('session.rm', { ids: [session.id, notInteractive.id] });
 });
 
@@ -402,7 +402,7 @@ test('19. prune lists with --dry-run, asks or wants --yes, and stop and rm take 
     assert.equal((await own.containers()).length, 3, 'a dry run removes nothing');
 
     const unasked = await cli(['session', 'prune'], { env });
-    assert.equal(unasked.code, 1);
+    assert.equal(unasked.code, 2, 'a usage error: --yes is missing');
     assert.match(unasked.stderr, /nobody to ask\. Pass --yes/);
     assert.equal((await own.containers()).length, 3);
 

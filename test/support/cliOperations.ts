@@ -17,10 +17,11 @@ export const make = defineOperation({
     command: z.array(z.string()).optional(),
     fail: z.boolean().default(false),
   }),
-  annotations: { readOnly: true, destructive: false },
+  output: z.any(),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   cli: { command: ['thing', 'make'], positional: ['dir'], rest: 'command' },
   async run(input) {
-    if (input.fail) throw new BerthError('The thing broke.', 'Try a smaller thing.');
+    if (input.fail) throw new BerthError('The thing broke.', 'Try a smaller thing.', 'START_FAILED');
     return input;
   },
   format: (output) => `made ${output.count} in ${output.dir ?? '.'}${output.command ? `: ${JSON.stringify(output.command)}` : ''}`,
@@ -36,7 +37,8 @@ export const exec = defineOperation({
     tty: z.boolean().default(false).describe('Allocate a terminal'),
     command: z.array(z.string(), { error: 'give the command after --' }).min(1, 'give the command after --'),
   }),
-  annotations: { readOnly: false, destructive: false },
+  output: z.any(),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   cli: {
     command: ['box', 'exec'],
     positional: ['id'],
@@ -63,7 +65,8 @@ export const start = defineOperation({
     network: z.enum(['none', 'bridge', 'host']).optional().describe('Network mode'),
     name: z.string().describe('A name for it'),
   }),
-  annotations: { readOnly: false, destructive: false },
+  output: z.any(),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   cli: { command: ['box', 'start'] },
   async run(input) {
     return input;
@@ -77,11 +80,12 @@ export const stop = defineOperation({
   title: 'Stop boxes',
   description: 'Stops one or more boxes.',
   input: z.object({ id: z.array(z.string()).min(1).describe('Box ids'), yes: z.boolean().default(false).describe('Do not ask') }),
-  annotations: { readOnly: false, destructive: true },
+  output: z.any(),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   cli: { command: ['box', 'stop'], positional: ['id'] },
   async run(input, ctx) {
     if (!input.yes) {
-      if (!ctx.confirm) throw new BerthError('Nobody can confirm here.', 'Pass --yes.');
+      if (!ctx.confirm) throw new BerthError('Nobody can confirm here.', 'Pass --yes.', 'START_FAILED');
       if (!(await ctx.confirm(`Stop ${input.id.length} boxes?`))) return { stopped: [] as string[] };
     }
     return { stopped: input.id };
@@ -99,7 +103,8 @@ export const watch = defineOperation({
     warn: z.boolean().default(false),
     hang: z.boolean().default(false),
   }),
-  annotations: { readOnly: true, destructive: false },
+  output: z.any(),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   cli: { command: ['box', 'watch'] },
   async run(input, ctx) {
     for (let step = 1; step <= input.steps; step++) ctx.progress({ message: `step ${step}`, fraction: step / input.steps });
@@ -122,7 +127,8 @@ export const attach = defineOperation({
   title: 'Attach to a box',
   description: 'Reads the person’s terminal.',
   input: z.object({}),
-  annotations: { readOnly: false, destructive: false },
+  output: z.any(),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   cli: { command: ['box', 'attach'] },
   async run(_input, ctx) {
     const terminal = ctx.terminal;
@@ -139,7 +145,8 @@ export const doctor = defineOperation({
   title: 'Check the setup',
   description: 'Checks.',
   input: z.object({}),
-  annotations: { readOnly: true, destructive: false },
+  output: z.any(),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   cli: { command: ['doctor'] },
   async run() {
     return {};

@@ -13,7 +13,7 @@ test('--min-score: below it the operation fails (exit status 1) and says so in o
   const operation = createVaultHealthOperation();
   const run = async (minScore?: number) => {
     const warnings: string[] = [];
-    const output = await operation.run({ dir: DEMO, minScore }, { ...silentContext('test'), warn: (message) => warnings.push(message) });
+    const output = await operation.run({ dir: DEMO, minScore }, { ...silentContext('test', process.cwd()), warn: (message) => warnings.push(message) });
     return { output, warnings, code: operation.exitCode!(output) };
   };
   const below = await run(52);

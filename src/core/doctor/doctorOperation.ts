@@ -1,14 +1,10 @@
 import { z } from 'zod';
 import { defineOperation } from '../operations.js';
-import { probeEngine, type EngineStatus } from '../sessions/docker/engine.js';
+import { engineStatusSchema, probeEngine } from '../sessions/docker/engine.js';
 import { BERTH_VERSION } from '../version.js';
 
-export interface DoctorReport {
-  berth: string;
-  node: string;
-  platform: string;
-  engine: EngineStatus;
-}
+export const doctorReportSchema = z.object({ berth: z.string(), node: z.string(), platform: z.string(), engine: engineStatusSchema });
+export type DoctorReport = z.infer<typeof doctorReportSchema>;
 
 export interface DoctorDependencies {
   /** An explicit engine address (the berth.docker.host setting); empty means the usual resolution. */
@@ -22,8 +18,9 @@ export function createDoctorOperation(deps: DoctorDependencies = {}) {
     description:
       'Reports the Berth and Node versions and whether a Docker engine is reachable (version, API version), and if not, what to do.',
     input: z.object({}),
-    annotations: { readOnly: true, destructive: false },
-    cli: { command: ['doctor'] },
+    output: doctorReportSchema,
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    cli: { command: ['doctor'], examples: ['berth doctor', 'DOCKER_HOST=tcp://127.0.0.1:2375 berth doctor --json'] },
     async run(_input, ctx): Promise<DoctorReport> {
       ctx.progress({ message: 'Contacting the Docker engine…' });
       const engine = await probeEngine({ explicitHost: deps.dockerHost?.() });

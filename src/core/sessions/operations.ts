@@ -1,12 +1,14 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { BerthError, describeError } from '../errors.js';
 import { defineOperation, type AnyOperation, type OperationContext, type TerminalIo } from '../operations.js';
 import { printable } from '../text.js';
-import { formatTranscriptEvent, transcriptEvents, type TranscriptEvent } from './agent/transcript.js';
+import { formatTranscriptEvent, transcriptEventSchema, transcriptEvents, type TranscriptEvent } from './agent/transcript.js';
 import { DEFAULT_LIMITS } from './hardening.js';
 import { buildAgentImage } from './image.js';
 import type { CallContext, SessionService } from './service.js';
-import type { Session, SessionHealth, SessionStats } from './types.js';
+import { sessionHealthSchema, sessionSchema, sessionStatsSchema } from './schemas.js';
+import type { Session } from './types.js';
 
 const id = z.string({ error: 'give a session id (run "berth session list")' }).min(1, 'give a session id (run "berth session list")').describe('Session id or a unique prefix of it');
 const ids = z.array(z.string().min(1), { error: 'give at least one session id (run "berth session list")' }).min(1, 'give at least one session id').describe('Session ids or unique prefixes');
@@ -15,13 +17,29 @@ const MAX_COLLECTED_BYTES = 1024 * 1024;
 /** Transcript events kept in a result under the same rule. */
 const MAX_COLLECTED_EVENTS = 2000;
 
+const execOutput = z.object({
+  id: z.string(),
+  exitCode: z.number(),
+  stdout: z.string().nullable().describe('null when the output was streamed to the caller'),
+  stderr: z.string().nullable(),
+  truncated: z.boolean().describe('More was printed than a result keeps (the newest 1 MiB per stream)'),
+});
+
+const logsOutput = z.object({
+  id: z.string(),
+  stdout: z.string().nullable().describe('null when streamed, or with --transcript'),
+  stderr: z.string().nullable(),
+  events: z.array(transcriptEventSchema).nullable().describe('Claude Code’s transcript as typed events, with --transcript'),
+  truncated: z.boolean().describe('More was printed than a result keeps (the newest 1 MiB per stream, 2,000 events)'),
+});
+
 /** Runs an operation body so that no error leaves with a secret in it, and audits failures. */
 async function guarded<T>(service: SessionService, ctx: OperationContext, action: string, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (error) {
     const { message, hint } = describeError(error);
-    const code = error instanceof BerthError ? error.code : 'ERROR';
+    const code = error instanceof BerthError ? error.code : 'INTERNAL';
     const safe = new BerthError(await service.redact(message), hint && (await service.redact(hint)), code);
     await (await service.audit()).append({ origin: ctx.origin, action: `${action}-failed`, detail: { error: safe.message, code } }).catch(() => undefined);
     throw safe;
@@ -122,7 +140,8 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
       maxAge: z.number().int().nonnegative().optional().describe('Seconds before the reaper stops it; 0 for never (default: BERTH_MAX_AGE, else 8 hours)'),
       command: z.array(z.string()).default([]).describe('The command to run instead of the agent, with its arguments'),
     }),
-    annotations: { readOnly: false, destructive: false },
+    output: sessionSchema,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {
       command: ['session', 'start'],
       rest: 'command',
@@ -133,12 +152,12 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
         'berth session start --agent shell --network none --mount ro  # a shell to exec into, read-only',
       ],
     },
-    async run(input, ctx): Promise<Session> {
+    async run(input, ctx) {
       return guarded(service, ctx, 'start', async () => {
         ctx.progress({ message: 'Starting the session…' });
         return service.start(
           {
-            workspace: input.workspace ?? process.cwd(),
+            workspace: resolve(ctx.cwd, input.workspace ?? '.'),
             ...(input.image ? { image: input.image } : {}),
             agent: input.agent,
             ...(input.prompt !== undefined ? { prompt: input.prompt } : {}),
@@ -167,9 +186,10 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     title: 'List sessions',
     description: 'Lists the sessions the engine (and the process fallback) holds: running ones, or all with --all.',
     input: z.object({ all: z.boolean().default(false).describe('Include sessions that have ended') }),
-    annotations: { readOnly: true, destructive: false },
+    output: z.object({ sessions: z.array(sessionSchema) }),
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     cli: { command: ['session', 'list'], examples: ['berth session list --all --json'] },
-    async run(input, ctx): Promise<{ sessions: Session[] }> {
+    async run(input, ctx) {
       return guarded(service, ctx, 'list', async () => ({ sessions: await service.list({ all: input.all }) }));
     },
     format: (output) => formatSessions(output.sessions),
@@ -185,7 +205,8 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
       tty: z.boolean().default(false).describe('Run the command on a terminal (with -i, as you would a shell)'),
       command: z.array(z.string(), { error: 'give the command after --' }).min(1, 'give the command after --').describe('The command to run, with its arguments'),
     }),
-    annotations: { readOnly: false, destructive: false },
+    output: execOutput,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     cli: {
       command: ['session', 'exec'],
       positional: ['id'],
@@ -193,7 +214,7 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
       short: { interactive: 'i', tty: 't' },
       examples: ['berth session exec 3f2a -- git status', 'echo hello | berth session exec -i 3f2a -- cat', 'berth session exec -it 3f2a -- sh  # a shell in the session'],
     },
-    async run(input, ctx): Promise<{ id: string; exitCode: number; stdout: string | null; stderr: string | null; truncated: boolean }> {
+    async run(input, ctx) {
       return guarded(service, ctx, 'exec', async () => {
         const terminal = ctx.terminal;
         if ((input.interactive || input.tty) && !terminal) {
@@ -236,9 +257,10 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     title: 'Attach your terminal to a session',
     description: 'Connects your terminal to an interactive session (Claude Code started without a prompt). Ctrl-P Ctrl-Q detaches and leaves it running.',
     input: z.object({ id }),
-    annotations: { readOnly: false, destructive: false },
+    output: z.object({ id: z.string(), state: z.enum(['running', 'exited']).describe('running: detached and still running'), exitCode: z.number().nullable() }),
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     cli: { command: ['session', 'attach'], positional: ['id'], examples: ['berth session attach 3f2a  # Ctrl-P Ctrl-Q detaches'] },
-    async run(input, ctx): Promise<{ id: string; state: Session['state']; exitCode: number | null }> {
+    async run(input, ctx) {
       return guarded(service, ctx, 'attach', async () => {
         const terminal = ctx.terminal;
         if (!terminal?.isTTY) throw new BerthError('Attaching needs a terminal, and standard input or output is not one.', 'Run berth session attach in a terminal.', 'NOT_A_TERMINAL');
@@ -266,7 +288,7 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
         // engine needs a moment to record an exit, so a short wait tells the two apart.
         const { provider } = await service.find(sessionId);
         const ended = await provider.wait(sessionId, { timeoutMs: 2000 }).catch(() => null);
-        return { id: sessionId, state: ended ? 'exited' : 'running', exitCode: ended?.exitCode ?? null };
+        return { id: sessionId, state: ended ? ('exited' as const) : ('running' as const), exitCode: ended?.exitCode ?? null };
       });
     },
     format: (output) =>
@@ -285,13 +307,14 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
       transcript: z.boolean().default(false).describe('Parse Claude Code stream-json into events'),
       tail: z.number().int().nonnegative().optional().describe('Only the last N lines (default: all)'),
     }),
-    annotations: { readOnly: true, destructive: false },
+    output: logsOutput,
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     cli: {
       command: ['session', 'logs'],
       positional: ['id'],
       examples: ['berth session logs 3f2a --follow', 'berth session logs 3f2a --transcript --json  # typed events'],
     },
-    async run(input, ctx): Promise<{ id: string; stdout: string | null; stderr: string | null; events: TranscriptEvent[] | null; truncated: boolean }> {
+    async run(input, ctx) {
       return guarded(service, ctx, 'logs', async () => {
         const { provider, session } = await service.find(input.id);
         const stream = await provider.logs(session.id, { follow: input.follow, signal: ctx.signal, ...(input.tail !== undefined ? { tail: input.tail } : {}) });
@@ -322,9 +345,10 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     title: 'Show a session’s health and resource use',
     description: 'Checks that the session runs and its workspace is mounted, and samples CPU, memory and process count.',
     input: z.object({ id }),
-    annotations: { readOnly: true, destructive: false },
+    output: z.object({ session: sessionSchema, health: sessionHealthSchema, stats: sessionStatsSchema.nullable().describe('null when the session is not running') }),
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     cli: { command: ['session', 'stats'], positional: ['id'], examples: ['berth session stats 3f2a'] },
-    async run(input, ctx): Promise<{ session: Session; health: SessionHealth; stats: SessionStats | null }> {
+    async run(input, ctx) {
       return guarded(service, ctx, 'stats', async () => {
         const { provider, session } = await service.find(input.id);
         const health = await provider.health(session.id);
@@ -346,9 +370,10 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     title: 'Stop sessions',
     description: 'Stops sessions: SIGTERM, then SIGKILL after the grace period. Their containers stay until rm or prune.',
     input: z.object({ ids }),
-    annotations: { readOnly: false, destructive: true },
+    output: z.object({ stopped: z.array(z.object({ id: z.string(), exitCode: z.number().nullable() })) }),
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     cli: { command: ['session', 'stop'], positional: ['ids'], examples: ['berth session stop 3f2a', 'berth session stop 3f2a 9c1e'] },
-    async run(input, ctx): Promise<{ stopped: { id: string; exitCode: number | null }[] }> {
+    async run(input, ctx) {
       return guarded(service, ctx, 'stop', async () => ({ stopped: await Promise.all(input.ids.map((one) => service.stop(one, call(ctx)))) }));
     },
     format: (output) => output.stopped.map((s) => `Stopped ${s.id}${s.exitCode === null ? '' : ` (exit code ${s.exitCode})`}`).join('\n'),
@@ -359,9 +384,10 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     title: 'Remove sessions',
     description: 'Removes sessions, stopping them first if they still run.',
     input: z.object({ ids }),
-    annotations: { readOnly: false, destructive: true },
+    output: z.object({ removed: z.array(z.string()) }),
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     cli: { command: ['session', 'rm'], positional: ['ids'], examples: ['berth session rm 3f2a 9c1e'] },
-    async run(input, ctx): Promise<{ removed: string[] }> {
+    async run(input, ctx) {
       return guarded(service, ctx, 'remove', async () => ({ removed: (await Promise.all(input.ids.map((one) => service.remove(one, call(ctx))))).map((r) => r.id) }));
     },
     format: (output) => output.removed.map((removed) => `Removed ${removed}`).join('\n'),
@@ -376,9 +402,10 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
       dryRun: z.boolean().default(false).describe('Only list what would be removed'),
       yes: z.boolean().default(false).describe('Remove without asking'),
     }),
-    annotations: { readOnly: false, destructive: true },
+    output: z.object({ dryRun: z.boolean().describe('true: nothing was removed, removed lists what would be'), reaped: z.array(z.string()), removed: z.array(z.string()) }),
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     cli: { command: ['session', 'prune'], examples: ['berth session prune --dry-run', 'berth session prune --yes  # in scripts'] },
-    async run(input, ctx): Promise<{ dryRun: boolean; reaped: string[]; removed: string[] }> {
+    async run(input, ctx) {
       return guarded(service, ctx, 'prune', async () => {
         if (input.dryRun) return { dryRun: true, ...(await service.prune({ dryRun: true }, call(ctx))) };
         if (!input.yes) {
@@ -416,12 +443,13 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
       claudeBinary: z.string().optional().describe('A claude binary to copy in instead of installing from npm'),
       network: z.string().optional().describe('Network for the build steps (e.g. none or host)'),
     }),
-    annotations: { readOnly: false, destructive: false },
+    output: z.object({ tag: z.string(), id: z.string() }),
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     cli: {
       command: ['image', 'build'],
       examples: ['berth image build', 'berth image build --base my/debian:12 --claude-binary ./claude --network none  # offline'],
     },
-    async run(input, ctx): Promise<{ tag: string; id: string }> {
+    async run(input, ctx) {
       return guarded(service, ctx, 'image-build', async () => {
         const engine = await service.dockerEngine();
         if (!engine.docker) throw new BerthError(engine.down!.message, engine.down!.hint, 'ENGINE_DOWN');

@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import type { z } from 'zod';
+import type { sessionHealthSchema, sessionSchema, sessionStateSchema, sessionStatsSchema } from './schemas.js';
 import type { SessionUser } from './user.js';
 
 export type MountMode = 'rw' | 'ro';
@@ -44,36 +46,10 @@ export interface SessionSpec {
   startTimeoutMs: number;
 }
 
-export type SessionState = 'starting' | 'running' | 'exited' | 'dead' | 'paused' | 'unknown';
+export type SessionState = z.infer<typeof sessionStateSchema>;
 
-/**
- * What every face shows about a session; read back from the engine (or the process record) each
- * time. Every field is always present, null where the provider does not know it, so that JSON
- * readers see one shape.
- */
-export interface Session {
-  id: string;
-  /** The container's name (berth-<id>), or "pid N" for a process session. */
-  name: string;
-  provider: ProviderKind;
-  /** False for the process provider: the agent runs with the user's own rights. */
-  isolated: boolean;
-  workspace: string;
-  agent: string;
-  image: string | null;
-  created: string;
-  state: SessionState;
-  status: string;
-  exitCode: number | null;
-  oomKilled: boolean | null;
-  interactive: boolean;
-  mount: MountMode | null;
-  network: string | null;
-  /** uid:gid the session runs as. */
-  user: string | null;
-  version: string | null;
-  maxAgeSeconds: number | null;
-}
+/** What every face shows about a session; read back from the engine (or the process record) each time. */
+export type Session = z.infer<typeof sessionSchema>;
 
 export interface ExecOptions {
   stdout?: (chunk: Buffer) => void;
@@ -111,20 +87,9 @@ export interface LogStream {
   dispose(): void;
 }
 
-export interface SessionStats {
-  id: string;
-  cpuPercent: number | null;
-  memoryBytes: number | null;
-  memoryLimitBytes: number | null;
-  pids: number | null;
-}
+export type SessionStats = z.infer<typeof sessionStatsSchema>;
 
-export interface SessionHealth {
-  id: string;
-  healthy: boolean;
-  state: SessionState;
-  detail: string;
-}
+export type SessionHealth = z.infer<typeof sessionHealthSchema>;
 
 export interface SessionEvent {
   id: string;

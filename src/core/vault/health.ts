@@ -1,71 +1,9 @@
 import { printable } from '../text.js';
 import type { HealthFacts, IndexedLink } from './graph.js';
-import { points, scoreVault, thousands, type ScoreLine } from './score.js';
+import type { LinkProblem, NameClash, VaultReport } from './reportSchema.js';
+import { points, scoreVault, thousands } from './score.js';
 
-/** A link that needs attention; all paths are vault-relative with '/' separators. */
-export interface LinkProblem {
-  /** The note the link is in. */
-  source: string;
-  /** 1-based. */
-  line: number;
-  /** 1-based, in UTF-16 code units. */
-  column: number;
-  /** Length of the whole link on its line. */
-  length: number;
-  /** The destination as written, without the alias. */
-  target: string;
-  embed: boolean;
-}
-
-export interface AmbiguousLink extends LinkProblem {
-  /** The files the link could mean. */
-  candidates: string[];
-}
-
-export interface MissingFragment extends LinkProblem {
-  /** The note the link reaches, which lacks the heading or block. */
-  note: string;
-  /** The heading path or `^block` that is missing. */
-  fragment: string;
-}
-
-export interface FrontmatterIssue {
-  path: string;
-  line: number;
-  message: string;
-}
-
-export interface NameClash {
-  /** One of the spellings. */
-  name: string;
-  paths: string[];
-}
-
-export interface VaultReport {
-  /** The vault folder, absolute. */
-  root: string;
-  notes: number;
-  attachments: number;
-  links: number;
-  brokenLinks: LinkProblem[];
-  ambiguousLinks: AmbiguousLink[];
-  missingFragments: MissingFragment[];
-  /** Notes no other note links to. */
-  orphans: string[];
-  unusedAttachments: string[];
-  emptyNotes: string[];
-  invalidFrontmatter: FrontmatterIssue[];
-  nameClashes: NameClash[];
-  /**
-   * Notes, folders (with a trailing '/') and .gitignore files that are there but could not be
-   * read. A note in it counts and links to it resolve; its own links are unknown.
-   */
-  unreadable: string[];
-  score: number;
-  breakdown: ScoreLine[];
-  /** Sentences a person should see before trusting the score: no notes found, files not read. */
-  warnings: string[];
-}
+export type { AmbiguousLink, FrontmatterIssue, LinkProblem, MissingFragment, NameClash, VaultReport } from './reportSchema.js';
 
 /**
  * Reads the maintained facts into a report: the cost grows with the problems found, not with the

@@ -1,3 +1,4 @@
+import type { CheckName, ScoreLine, Universe } from './reportSchema.js';
 /**
  * The vault score, 0-100. Each check owns a share (weight) of the 100 points and loses it in
  * proportion to the share of the vault it affects, losing all of it at its tolerance rate:
@@ -22,17 +23,7 @@
  * Orphans and unused attachments are common in healthy vaults (daily notes, pasted images), hence
  * their lenient tolerance; invalid frontmatter and clashing names break tools, hence the strict one.
  */
-export type CheckName =
-  | 'brokenLinks'
-  | 'orphans'
-  | 'ambiguousLinks'
-  | 'missingFragments'
-  | 'invalidFrontmatter'
-  | 'emptyNotes'
-  | 'unusedAttachments'
-  | 'nameClashes';
 
-type Universe = 'links' | 'notes' | 'attachments' | 'files';
 
 interface Check {
   check: CheckName;
@@ -53,21 +44,8 @@ const CHECKS: readonly Check[] = [
   { check: 'nameClashes', label: 'Names differing only by case or Unicode form', weight: 5, tolerance: 0.02, of: 'files' },
 ];
 
-export interface ScoreLine {
-  check: CheckName;
-  label: string;
-  /** How many links, notes or files the check found. */
-  count: number;
-  /** Out of how many (links, notes, attachments or files). */
-  outOf: number;
-  of: Universe;
-  weight: number;
-  tolerance: number;
-  /** Points lost, to two decimals (at least 0.01 when the check found anything). */
-  lost: number;
-  /** One sentence a person can read: what was found and what it cost. */
-  explanation: string;
-}
+
+export type { CheckName, ScoreLine } from './reportSchema.js';
 
 export function scoreVault(
   counts: Record<CheckName, number>,

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineOperation } from '../operations.js';
-import { formatVaultReport, type VaultReport } from './health.js';
+import { formatVaultReport } from './health.js';
 import { VaultIndex } from './index.js';
+import { vaultReportSchema } from './reportSchema.js';
 
 export interface VaultHealthDependencies {
   /** The vault folder when the input names none (the open workspace folder); else the current folder. */
@@ -12,11 +13,11 @@ export interface VaultHealthDependencies {
 }
 
 /** The report, and when a minimum score was asked for, whether the vault reached it (for CI). */
-export interface VaultHealthOutput extends VaultReport {
-  minScore: number | null;
-  /** `score >= minScore`; null when no minimum was asked for. */
-  passed: boolean | null;
-}
+export const vaultHealthOutputSchema = vaultReportSchema.extend({
+  minScore: z.number().nullable(),
+  passed: z.boolean().nullable().describe('score >= minScore; null when no minimum was asked for'),
+});
+export type VaultHealthOutput = z.infer<typeof vaultHealthOutputSchema>;
 
 export function createVaultHealthOperation(deps: VaultHealthDependencies = {}) {
   return defineOperation({
@@ -40,14 +41,15 @@ export function createVaultHealthOperation(deps: VaultHealthDependencies = {}) {
         .optional()
         .describe('Fail (exit status 1) when the score is below this, 0-100: for CI'),
     }),
-    annotations: { readOnly: true, destructive: false },
+    output: vaultHealthOutputSchema,
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     cli: {
       command: ['vault', 'scan'],
       positional: ['dir'],
       examples: ['berth vault scan ~/Notes', 'berth vault scan --exclude "Templates/**" --json', 'berth vault scan --min-score 80  # in CI: exit status 1 below 80'],
     },
     async run(input, ctx): Promise<VaultHealthOutput> {
-      const root = resolve(input.dir ?? deps.vaultRoot?.() ?? process.cwd());
+      const root = resolve(ctx.cwd, input.dir ?? deps.vaultRoot?.() ?? '.');
       const index = new VaultIndex(root, { exclude: input.exclude ?? deps.vaultExclude?.() ?? [] });
       const report = await index.scan({ signal: ctx.signal, onProgress: (update) => ctx.progress(update) });
       if (input.minScore === undefined) return { ...report, minScore: null, passed: null };

@@ -1,27 +1,31 @@
+import { z } from 'zod';
+
 /**
  * Claude Code's `--output-format stream-json --verbose` prints one JSON object per line:
  * `system`/init, `assistant` and `user` messages (text, tool_use, tool_result blocks) and a
  * final `result`. These are the typed events the faces show.
  */
-export type TranscriptEvent =
-  | { kind: 'init'; sessionId?: string; model?: string; cwd?: string; tools: string[] }
-  | { kind: 'text'; text: string }
-  | { kind: 'tool_use'; id: string; name: string; input: unknown }
-  | { kind: 'tool_result'; toolUseId: string; content: string; isError: boolean }
-  | {
-      kind: 'result';
-      ok: boolean;
-      subtype: string;
-      result?: string;
-      costUsd?: number;
-      durationMs?: number;
-      durationApiMs?: number;
-      turns?: number;
-    }
+export const transcriptEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('init'), sessionId: z.string().optional(), model: z.string().optional(), cwd: z.string().optional(), tools: z.array(z.string()) }),
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({ kind: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() }),
+  z.object({ kind: z.literal('tool_result'), toolUseId: z.string(), content: z.string(), isError: z.boolean() }),
+  z.object({
+    kind: z.literal('result'),
+    ok: z.boolean(),
+    subtype: z.string(),
+    result: z.string().optional(),
+    costUsd: z.number().optional(),
+    durationMs: z.number().optional(),
+    durationApiMs: z.number().optional(),
+    turns: z.number().optional(),
+  }),
   /** A JSON line of a type this parser does not know: kept, so that nothing is silently lost. */
-  | { kind: 'other'; type: string; raw: unknown }
+  z.object({ kind: z.literal('other'), type: z.string(), raw: z.unknown() }),
   /** A line that is not JSON, such as a warning on the same stream. */
-  | { kind: 'unparsed'; line: string };
+  z.object({ kind: z.literal('unparsed'), line: z.string() }),
+]);
+export type TranscriptEvent = z.infer<typeof transcriptEventSchema>;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);

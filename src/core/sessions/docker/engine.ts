@@ -1,27 +1,29 @@
 import Docker from 'dockerode';
+import { z } from 'zod';
 import { describeError } from '../../errors.js';
 import { resolveDockerEndpoint, type DockerEndpoint, type EndpointInputs } from './endpoint.js';
 
-export type EngineStatus =
-  | {
-      reachable: true;
-      host: string;
-      source: DockerEndpoint['source'];
-      context?: string;
-      version: string;
-      apiVersion: string;
-      os: string;
-      arch: string;
-    }
-  | {
-      reachable: false;
-      host?: string;
-      source?: DockerEndpoint['source'];
-      /** An engine is there but refuses this user (the socket's permissions): not a missing engine. */
-      refused: boolean;
-      error: string;
-      fix: string;
-    };
+export const engineStatusSchema = z.discriminatedUnion('reachable', [
+  z.object({
+    reachable: z.literal(true),
+    host: z.string(),
+    source: z.enum(['setting', 'DOCKER_HOST', 'context', 'default']).describe('Where the address came from'),
+    context: z.string().optional(),
+    version: z.string(),
+    apiVersion: z.string(),
+    os: z.string(),
+    arch: z.string(),
+  }),
+  z.object({
+    reachable: z.literal(false),
+    host: z.string().optional(),
+    source: z.enum(['setting', 'DOCKER_HOST', 'context', 'default']).optional(),
+    refused: z.boolean().describe('An engine is there but refuses this user (the socket’s permissions): not a missing engine'),
+    error: z.string(),
+    fix: z.string(),
+  }),
+]);
+export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
 export function connectDocker(inputs: EndpointInputs = {}): { docker: Docker; endpoint: DockerEndpoint } {
   const endpoint = resolveDockerEndpoint(inputs);

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/**
+ * What the session operations return, as schemas: the table's promise to every face (MCP's
+ * output schema, the CLI's --json). The types are read off them so the two cannot drift.
+ */
+
+export const sessionStateSchema = z.enum(['starting', 'running', 'exited', 'dead', 'paused', 'unknown']);
+
+export const sessionSchema = z.object({
+  id: z.string().describe('12 hex digits; commands take any unique prefix'),
+  name: z.string().describe('The container name (berth-<id>), or "pid N" for a process session'),
+  provider: z.enum(['docker', 'process']),
+  isolated: z.boolean().describe('False for a local process session: the agent runs with the user’s own rights'),
+  workspace: z.string().describe('The host folder mounted at /workspace'),
+  agent: z.string(),
+  image: z.string().nullable(),
+  created: z.string().describe('ISO 8601'),
+  state: sessionStateSchema,
+  status: z.string().describe('The engine’s own words, such as "Up 5 minutes"'),
+  exitCode: z.number().nullable(),
+  oomKilled: z.boolean().nullable(),
+  interactive: z.boolean().describe('A terminal to attach to rather than a transcript to read'),
+  mount: z.enum(['rw', 'ro']).nullable(),
+  network: z.string().nullable(),
+  user: z.string().nullable().describe('uid:gid the session runs as'),
+  version: z.string().nullable().describe('The Berth version that started it'),
+  maxAgeSeconds: z.number().nullable(),
+});
+
+export const sessionHealthSchema = z.object({
+  id: z.string(),
+  healthy: z.boolean(),
+  state: sessionStateSchema,
+  detail: z.string(),
+});
+
+export const sessionStatsSchema = z.object({
+  id: z.string(),
+  cpuPercent: z.number().nullable(),
+  memoryBytes: z.number().nullable(),
+  memoryLimitBytes: z.number().nullable(),
+  pids: z.number().nullable(),
+});
