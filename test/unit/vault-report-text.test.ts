@@ -4,16 +4,17 @@ import { test } from 'node:test';
 import { silentContext } from '../../src/core/operations.js';
 import { formatVaultReport } from '../../src/core/vault/health.js';
 import { VaultIndex } from '../../src/core/vault/index.js';
+import { Vaults } from '../../src/core/vault/live.js';
 import { createVaultHealthOperation } from '../../src/core/vault/vaultOperation.js';
 import { makeVault, removeVault, writeFiles } from './vault-support.js';
 
 const DEMO = join(__dirname, '..', 'fixtures', 'demo-vault');
 
 test('--min-score: below it the operation fails (exit status 1) and says so in one line; at or above it, 0', async () => {
-  const operation = createVaultHealthOperation();
+  const operation = createVaultHealthOperation({ vaults: new Vaults() });
   const run = async (minScore?: number) => {
     const warnings: string[] = [];
-    const output = await operation.run({ dir: DEMO, minScore }, { ...silentContext('test', process.cwd()), warn: (message) => warnings.push(message) });
+    const output = await operation.run({ dir: DEMO, minScore, fresh: false }, { ...silentContext('test', process.cwd()), warn: (message) => warnings.push(message) });
     return { output, warnings, code: operation.exitCode!(output) };
   };
   const below = await run(52);

@@ -141,6 +141,11 @@ export class VaultIndex {
     return this.graph.noteNames();
   }
 
+  /** Every note's vault-relative path, sorted. */
+  notePaths(): string[] {
+    return this.graph.paths().filter(isNotePath).sort();
+  }
+
   has(path: string): boolean {
     const rel = this.relativePath(path);
     return rel !== undefined && this.graph.has(rel);

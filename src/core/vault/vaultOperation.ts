@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { defineOperation } from '../operations.js';
+import { defineOperation, type Progress } from '../operations.js';
 import { formatVaultReport } from './health.js';
 import { VaultIndex } from './index.js';
+import type { Vaults } from './live.js';
 import { vaultReportSchema } from './reportSchema.js';
 
 export interface VaultHealthDependencies {
-  /** The vault folder when the input names none (the open workspace folder); else the current folder. */
+  /** The vaults a face keeps live; a scan of one of them reads its live index. */
+  vaults: Vaults;
+  /** The vault folder when the input names none (the open workspace folder); else the working folder. */
   vaultRoot?: () => string | undefined;
   /** Exclude globs when the input gives none (the `berth.vault.exclude` setting). */
   vaultExclude?: () => readonly string[];
@@ -19,7 +22,13 @@ export const vaultHealthOutputSchema = vaultReportSchema.extend({
 });
 export type VaultHealthOutput = z.infer<typeof vaultHealthOutputSchema>;
 
-export function createVaultHealthOperation(deps: VaultHealthDependencies = {}) {
+async function freshIndex(root: string, exclude: readonly string[], signal: AbortSignal, onProgress: (update: Progress) => void): Promise<VaultIndex> {
+  const index = new VaultIndex(root, { exclude });
+  await index.scan({ signal, onProgress });
+  return index;
+}
+
+export function createVaultHealthOperation(deps: VaultHealthDependencies) {
   return defineOperation({
     name: 'vault.health',
     title: 'Scan a vault and report its health',
@@ -40,6 +49,7 @@ export function createVaultHealthOperation(deps: VaultHealthDependencies = {}) {
         .max(100)
         .optional()
         .describe('Fail (exit status 1) when the score is below this, 0-100: for CI'),
+      fresh: z.boolean().default(false).describe('Scan from scratch even where the extension keeps the vault live'),
     }),
     output: vaultHealthOutputSchema,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -48,10 +58,15 @@ export function createVaultHealthOperation(deps: VaultHealthDependencies = {}) {
       positional: ['dir'],
       examples: ['berth vault scan ~/Notes', 'berth vault scan --exclude "Templates/**" --json', 'berth vault scan --min-score 80  # in CI: exit status 1 below 80'],
     },
-    async run(input, ctx): Promise<VaultHealthOutput> {
+    async run(input, ctx) {
       const root = resolve(ctx.cwd, input.dir ?? deps.vaultRoot?.() ?? '.');
-      const index = new VaultIndex(root, { exclude: input.exclude ?? deps.vaultExclude?.() ?? [] });
-      const report = await index.scan({ signal: ctx.signal, onProgress: (update) => ctx.progress(update) });
+      const exclude = input.exclude ?? deps.vaultExclude?.() ?? [];
+      const progress = (update: Progress) => ctx.progress(update);
+      // A vault the face keeps live answers from its index; other globs get a scan of their own.
+      const live = input.exclude ? undefined : deps.vaults.get(root);
+      if (live && input.fresh) await live.rescan({ onProgress: progress, signal: ctx.signal });
+      const index = live ? await live.ready() : await freshIndex(root, exclude, ctx.signal, progress);
+      const report = index.report();
       if (input.minScore === undefined) return { ...report, minScore: null, passed: null };
       const passed = report.score >= input.minScore;
       if (!passed) ctx.warn?.(`Vault score ${report.score} is below --min-score ${input.minScore}: failing (exit status 1).`);
