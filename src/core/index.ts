@@ -1,15 +1,13 @@
 // The core's public surface for the extension, which loads it lazily as dist/core.js.
 export { createOperationCatalog } from './catalog.js';
 export { formatDoctorReport } from './doctor/doctorOperation.js';
-export { describeError, BerthError } from './errors.js';
+export { describeError, asBerthError, BerthError, type ErrorCode, type ErrorKind } from './errors.js';
+export type { OperationContext, OperationRegistry, Origin } from './operations.js';
 export { SessionService, type SessionServiceDependencies } from './sessions/service.js';
 export type { SessionSettings } from './sessions/settings.js';
 export type { ExecutionProvider } from './sessions/provider.js';
 export type { Session, SessionEvent, SessionHealth, SessionStats, Disposable as SessionsDisposable } from './sessions/types.js';
 export { formatTranscriptEvent, type TranscriptEvent } from './sessions/agent/transcript.js';
-export { VaultIndex, type VaultIndexOptions, type ScanOptions } from './vault/index.js';
-export type { IndexedLink, LinkStatus } from './vault/graph.js';
-export type { ParsedLink } from './vault/links.js';
 export {
   formatVaultReport,
   type VaultReport,
@@ -20,5 +18,5 @@ export {
   type NameClash,
 } from './vault/health.js';
 export { points, type ScoreLine, type CheckName } from './vault/score.js';
-export { closestNoteName } from './vault/suggest.js';
-export { newNotePath } from './vault/newNote.js';
+export { Vaults, type LiveVault, type LiveVaultState } from './vault/live.js';
+export type { EditSet, TextEdit, FileCreate } from './vault/edits.js';

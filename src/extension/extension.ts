@@ -1,41 +1,42 @@
 import * as vscode from 'vscode';
-import type { OperationRegistry } from '../core/operations.js';
-import { registerCommands } from './commands.js';
+import { registerOperationCommands } from './commands/operationCommands.js';
+import { commandTable } from './commands/table.js';
 import { berthConfig } from './config.js';
-import { loadCore } from './coreLoader.js';
 import { EngineState } from './engineState.js';
+import { WindowServices } from './services.js';
 import { EngineStatusBarItem } from './statusBar.js';
 import { BrokenLinkFixes } from './vault/brokenLinkFixes.js';
 import { VaultDiagnostics } from './vault/vaultDiagnostics.js';
-import { VaultService } from './vault/vaultService.js';
 import { VaultStatusBarItem } from './vault/vaultStatusBar.js';
 import { VaultTreeProvider } from './vault/vaultTree.js';
+import { VaultWatch } from './vault/vaultWatch.js';
 import { SessionsTreeProvider } from './views/sessionsTree.js';
 
 /** Composition root: wires services, views and commands; holds no logic of its own. */
 export function activate(context: vscode.ExtensionContext): void {
-  let operations: OperationRegistry | undefined;
-  const getOperations = () => (operations ??= loadCore().createOperationCatalog({ dockerHost: berthConfig.dockerHost }));
-  const output = vscode.window.createOutputChannel('Berth');
-  const engine = new EngineState(getOperations);
-  const sessions = new SessionsTreeProvider();
-
+  const log = vscode.window.createOutputChannel('Berth', { log: true });
   // The vault is the first workspace folder; without one the view shows its welcome content.
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const vault = folder && new VaultService(folder, () => berthConfig.vaultExclude(folder));
+  const services = new WindowServices(folder);
+  const engine = new EngineState(services);
+  const vault = folder && new VaultWatch(folder);
   const vaultTree = new VaultTreeProvider(vault);
 
   context.subscriptions.push(
-    output,
+    log,
+    services,
     engine,
     vaultTree,
     new EngineStatusBarItem(engine),
-    vscode.window.registerTreeDataProvider('berth.sessions', sessions),
-    vscode.window.registerTreeDataProvider('berth.vaultHealth', vaultTree),
-    ...registerCommands({ engine, output, vault }),
+    vscode.window.registerTreeDataProvider('berth.sessions', new SessionsTreeProvider()),
+    vscode.window.registerTreeDataProvider('berth.vault.health', vaultTree),
+    ...registerOperationCommands(commandTable(engine, folder), services, log),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (berthConfig.affectsEngine(event)) void engine.refresh();
-      if (vault && berthConfig.affectsVault(event)) void vault.rescan();
+      if (berthConfig.affectsEngine(event)) {
+        services.engineChanged();
+        void engine.refresh();
+      }
+      if (vault && berthConfig.affectsVault(event)) vault.excludeChanged(berthConfig.vaultExclude(vault.folder));
     }),
   );
   if (vault) {
@@ -43,13 +44,13 @@ export function activate(context: vscode.ExtensionContext): void {
       vault,
       new VaultStatusBarItem(vault),
       new VaultDiagnostics(vault),
-      vscode.languages.registerCodeActionsProvider({ language: 'markdown', scheme: 'file' }, new BrokenLinkFixes(vault), BrokenLinkFixes.metadata),
+      vscode.languages.registerCodeActionsProvider({ language: 'markdown', scheme: 'file' }, new BrokenLinkFixes(vault, services, log), BrokenLinkFixes.metadata),
     );
   }
   // After activation returns, so that loading the core never delays the workbench.
   setImmediate(() => {
     void engine.refresh();
-    void vault?.rescan();
+    vault?.start(services.get().vaults, berthConfig.vaultExclude(vault.folder));
   });
 }
 

@@ -86,6 +86,15 @@ export class SessionService {
     return this.processProvider;
   }
 
+  /**
+   * Forgets the engine connection, so that the next call connects again: after the person points
+   * Berth at another engine (the berth.docker.host setting).
+   */
+  reconnect(): void {
+    this.engine = undefined;
+    this.pool = undefined;
+  }
+
   /** The Docker provider, or why there is none; a failed probe is retried after five seconds. */
   async dockerEngine(): Promise<Engine> {
     const fresh = this.engine && (Date.now() - this.engine.at < 5000 || (await this.engine.value).docker);

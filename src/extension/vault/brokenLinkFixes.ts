@@ -1,53 +1,62 @@
-import { posix } from 'node:path';
 import * as vscode from 'vscode';
-import { loadCore } from '../coreLoader.js';
+import type { BerthCore } from '../coreLoader.js';
+import type { WindowServices } from '../services.js';
 import { BROKEN_LINK } from './vaultDiagnostics.js';
-import type { VaultService } from './vaultService.js';
+import type { VaultWatch } from './vaultWatch.js';
+import { createdUri, toWorkspaceEdit } from './workspaceEdit.js';
+
+type Plan = { edits: BerthCore.EditSet; newTarget?: string; path?: string };
 
 /**
- * Quick fixes for a broken link: point it at the closest existing note, or create the note it
- * names. The link is looked up in the index by position, since a diagnostic reaching a code
- * action provider carries no data of ours.
+ * Quick fixes for a broken link: the core plans them (vault.link.retarget, vault.note.create) as
+ * edits; this turns each plan into a code action. A link the core will not fix gets no action.
  */
 export class BrokenLinkFixes implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
-  constructor(private readonly vault: VaultService) {}
+  constructor(
+    private readonly vault: VaultWatch,
+    private readonly services: WindowServices,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const index = this.vault.vaultIndex;
-    if (!index) return [];
+  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== 'Berth' || diagnostic.code !== BROKEN_LINK) continue;
       const { start } = diagnostic.range;
-      const link = index.linksFrom(document.uri.fsPath).find((l) => l.line === start.line + 1 && l.column === start.character + 1);
-      if (!link || !link.path) continue;
-
-      const written = document.getText(diagnostic.range);
-      const at = written.indexOf(link.path);
-      const closest = link.syntax === 'wikilink' ? loadCore().closestNoteName(link.path, index.noteNames()) : undefined;
-      if (closest && at >= 0) {
-        const fix = new vscode.CodeAction(`Change link to "${closest}"`, vscode.CodeActionKind.QuickFix);
-        fix.edit = new vscode.WorkspaceEdit();
-        const from = document.positionAt(document.offsetAt(diagnostic.range.start) + at);
-        fix.edit.replace(document.uri, new vscode.Range(from, from.translate(0, link.path.length)), closest);
+      const input = { dir: this.vault.folder.uri.fsPath, note: document.uri.fsPath, line: start.line + 1, column: start.character + 1, text: document.getText() };
+      const [retarget, create] = await Promise.all([this.plan('vault.link.retarget', input, token), this.plan('vault.note.create', input, token)]);
+      if (retarget?.newTarget) {
+        const fix = new vscode.CodeAction(`Change link to "${retarget.newTarget}"`, vscode.CodeActionKind.QuickFix);
+        fix.edit = toWorkspaceEdit(retarget.edits);
         fix.diagnostics = [diagnostic];
         fix.isPreferred = true;
         actions.push(fix);
       }
-
-      const notePath = loadCore().newNotePath(link.syntax, link.path, link.source);
-      if (notePath) {
-        const uri = vscode.Uri.joinPath(this.vault.folder.uri, ...notePath.split('/'));
-        const create = new vscode.CodeAction(`Create note "${notePath}"`, vscode.CodeActionKind.QuickFix);
-        create.edit = new vscode.WorkspaceEdit();
-        create.edit.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(`# ${posix.basename(notePath, '.md')}\n\n`) });
-        create.command = { command: 'vscode.open', title: 'Open the new note', arguments: [uri] };
-        create.diagnostics = [diagnostic];
-        actions.push(create);
+      if (create?.path) {
+        const fix = new vscode.CodeAction(`Create note "${create.path}"`, vscode.CodeActionKind.QuickFix);
+        fix.edit = toWorkspaceEdit(create.edits);
+        fix.command = { command: 'vscode.open', title: 'Open the new note', arguments: [createdUri(create.edits)] };
+        fix.diagnostics = [diagnostic];
+        actions.push(fix);
       }
     }
     return actions;
+  }
+
+  /** A planned fix, or undefined where the core has none (its reason goes to the log). */
+  private async plan(operation: string, input: Record<string, unknown>, token: vscode.CancellationToken): Promise<Plan | undefined> {
+    const abort = new AbortController();
+    const cancelled = token.onCancellationRequested(() => abort.abort());
+    try {
+      const { operations } = this.services.get();
+      return (await operations.invoke(operation, input, { origin: 'command', cwd: this.services.cwd(), signal: abort.signal, progress: () => undefined })) as Plan;
+    } catch (error) {
+      this.log.debug(`${operation}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    } finally {
+      cancelled.dispose();
+    }
   }
 }

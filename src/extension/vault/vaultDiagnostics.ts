@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { VaultService, VaultState } from './vaultService.js';
+import type { VaultState, VaultWatch } from './vaultWatch.js';
 
 export const BROKEN_LINK = 'broken-link';
 
@@ -8,7 +8,7 @@ export class VaultDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('berth-vault');
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly vault: VaultService) {
+  constructor(private readonly vault: VaultWatch) {
     this.subscription = vault.onDidChange((state) => this.render(state));
   }
 

@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
 import { loadCore } from '../coreLoader.js';
-import type { VaultService, VaultState } from './vaultService.js';
+import type { VaultState, VaultWatch } from './vaultWatch.js';
 
 /** "$(pulse) Vault 85": the score at a glance, its breakdown on hover, the view on click. */
 export class VaultStatusBarItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('berth.vault', vscode.StatusBarAlignment.Left, 49);
   private readonly subscription: vscode.Disposable;
 
-  constructor(vault: VaultService) {
+  constructor(vault: VaultWatch) {
     this.item.name = 'Berth: Vault Health';
-    this.item.command = 'berth.vaultHealth.focus';
+    this.item.command = 'berth.vault.health.focus';
     this.subscription = vault.onDidChange((state) => this.render(state));
     this.render(vault.state);
     this.item.show();

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { loadCore } from '../coreLoader.js';
 import type { VaultReport } from '../../core/index.js';
-import type { VaultService, VaultState } from './vaultService.js';
+import type { VaultState, VaultWatch } from './vaultWatch.js';
 
 /** A place in a note: the tree opens the note there. */
 interface Location {
@@ -123,7 +123,7 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly vault: VaultService | undefined) {
+  constructor(private readonly vault: VaultWatch | undefined) {
     this.subscription = vault?.onDidChange(() => this.changed.fire()) ?? new vscode.Disposable(() => undefined);
   }
 
@@ -209,7 +209,7 @@ function scoreColor(score: number): string {
   return 'list.errorForeground';
 }
 
-function openCommand(vault: VaultService, location: Location): vscode.Command {
+function openCommand(vault: VaultWatch, location: Location): vscode.Command {
   const uri = vscode.Uri.joinPath(vault.folder.uri, ...location.path.split('/'));
   const line = Math.max(0, location.line - 1);
   const start = Math.max(0, (location.column ?? 1) - 1);

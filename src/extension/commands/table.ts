@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import type { DoctorReport } from '../../core/doctor/doctorOperation.js';
+import type { EngineState } from '../engineState.js';
+import type { OperationCommand } from './operationCommands.js';
+
+/** Every palette command of Berth: a line each, run through the one adapter (operationCommands.ts). */
+export function commandTable(engine: EngineState, vaultFolder: vscode.WorkspaceFolder | undefined): OperationCommand[] {
+  return [
+    {
+      command: 'berth.doctor',
+      operation: 'doctor',
+      progress: 'checking the Docker engine…',
+      done(output, { log }) {
+        const report = output as DoctorReport;
+        engine.publish(report.engine);
+        const { engine: status } = report;
+        if (status.reachable) {
+          void vscode.window.showInformationMessage(`Berth Doctor: Docker Engine ${status.version} (API ${status.apiVersion}) is reachable at ${status.host}.`);
+          return;
+        }
+        // Not awaited: the progress notification ends while the person reads the answer.
+        void vscode.window.showWarningMessage(`Berth Doctor: ${status.error}`, { detail: status.fix }, 'Show Details', 'Check Again').then((choice) => {
+          if (choice === 'Show Details') log.show(true);
+          if (choice === 'Check Again') void vscode.commands.executeCommand('berth.doctor');
+        });
+      },
+    },
+    {
+      command: 'berth.refreshEngine',
+      operation: 'doctor',
+      progress: 'checking the Docker engine…',
+      location: 'window',
+      done: (output) => engine.publish((output as DoctorReport).engine),
+    },
+    {
+      command: 'berth.vault.health',
+      operation: 'vault.health',
+      progress: 'scanning the vault',
+      location: 'window',
+      input() {
+        if (vaultFolder) return { dir: vaultFolder.uri.fsPath, fresh: true };
+        void vscode.window.showWarningMessage('Berth: open a folder of markdown notes to scan it as a vault.');
+        return undefined;
+      },
+    },
+  ];
+}
