@@ -31,8 +31,10 @@ async function main(): Promise<number> {
   }
   const layers: Layer[] = requested.length ? (requested as Layer[]) : [...LAYERS];
 
-  console.error('[setup] type-checking and building…');
+  console.error('[setup] type-checking, linting and building…');
   await run('npx', ['tsc', '--noEmit', '-p', '.']);
+  // Quiet: on failure the error carries ESLint's report, so it is printed once.
+  await run('npx', ['eslint', '.'], { quiet: true });
   await run(process.execPath, ['esbuild.mjs'], { quiet: true });
 
   let docker: DockerHandle | undefined;
