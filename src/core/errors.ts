@@ -57,6 +57,7 @@ const CODES = {
     'IMAGE_BUILD_FAILED',
     'VAULT_UNREADABLE',
     'EDIT_CONFLICT',
+    'NO_FIX',
     'INTERNAL',
   ],
 } as const;

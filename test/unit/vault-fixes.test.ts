@@ -7,6 +7,7 @@ import { InputError } from '../../src/core/errors.js';
 import { silentContext } from '../../src/core/operations.js';
 import type { EditSet } from '../../src/core/vault/edits.js';
 import { Vaults } from '../../src/core/vault/live.js';
+import { cli } from '../support/sessions.js';
 import { makeVault, removeVault, writeFiles } from './vault-support.js';
 
 let root: string;
@@ -81,4 +82,18 @@ test('the note a broken link names is created where Obsidian would put it', asyn
   assert.deepEqual(wiki.edits, { root, textEdits: [], creates: [{ path: 'Nothing Like It.md', content: '# Nothing Like It\n\n' }] });
   const markdown = await invoke('vault.note.create', { note: 'Projects/Plan.md', ...(await at('Projects/Plan.md', '[the station]')) });
   assert.equal(markdown.path, 'Projects/Weathr Station.md', 'beside the linking note');
+});
+
+test('the CLI prints the planned fixes and their edits, and says why when there is none', async () => {
+  const near = await at('Projects/Plan.md', '[[Readng');
+  const retarget = await cli(['vault', 'link', 'retarget', 'Projects/Plan.md', '--line', String(near.line), '--column', String(near.column)], { cwd: root });
+  assert.equal(retarget.code, 0, retarget.stderr);
+  assert.equal(retarget.stdout, `Projects/Plan.md:${near.line}:${near.column + 2}  → Reading List\n`);
+  const far = await at('Ideas.md', '[[Nothing');
+  const json = await cli(['vault', 'note', 'create', 'Ideas.md', '--line', String(far.line), '--column', String(far.column), '--json'], { cwd: root });
+  assert.equal(json.code, 0, json.stderr);
+  assert.deepEqual(JSON.parse(json.stdout).edits.creates, [{ path: 'Nothing Like It.md', content: '# Nothing Like It\n\n' }]);
+  const none = await cli(['vault', 'link', 'retarget', 'Ideas.md', '--line', String(far.line), '--column', String(far.column)], { cwd: root });
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /^berth vault link retarget: No note has a name close to "Nothing Like It"\. Create the note, or edit the link by hand\.\n$/);
 });

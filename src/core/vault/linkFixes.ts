@@ -57,10 +57,10 @@ export function planRetarget(index: VaultIndex, link: IndexedLink, text: string)
   const byName = new Map(notes.map((path) => [wikiName(path, notes), path] as const));
   const wanted = link.syntax === 'wikilink' ? link.path : baseName(link.path).replace(/\.md$/i, '');
   const name = closestNoteName(wanted, byName.keys());
-  if (!name) throw new BerthError(`No note has a name close to "${link.path}".`, 'Create the note, or edit the link by hand.', 'LINK_NOT_FOUND');
+  if (!name) throw new BerthError(`No note has a name close to "${link.path}".`, 'Create the note, or edit the link by hand.', 'NO_FIX');
   const lineText = text.split('\n')[link.line - 1] ?? '';
   const span = pathSpan(link, lineText);
-  if (!span) throw new BerthError(`The link at ${link.source}:${link.line}:${link.column} keeps its destination elsewhere (a reference link).`, 'Edit its definition by hand.', 'LINK_NOT_FOUND');
+  if (!span) throw new BerthError(`The link at ${link.source}:${link.line}:${link.column} keeps its destination elsewhere (a reference link).`, 'Edit its definition by hand.', 'NO_FIX');
   const newTarget = link.syntax === 'wikilink' ? name : posix.relative(posix.dirname(link.source), byName.get(name)!);
   const angled = lineText[span.start - 1] === '<';
   const edit: TextEdit = {
@@ -74,7 +74,7 @@ export function planRetarget(index: VaultIndex, link: IndexedLink, text: string)
 /** Creates the note a broken link names, where Obsidian would: wikilinks at the vault root, markdown links beside their note. */
 export function planCreate(index: VaultIndex, link: IndexedLink): { edits: EditSet; path: string } {
   const path = newNotePath(link.syntax, link.path, link.source);
-  if (!path) throw new BerthError(`"${link.path}" does not name a note that could be created in the vault.`, 'Only links to notes (.md, or no extension) inside the vault can be created.', 'LINK_NOT_FOUND');
+  if (!path) throw new BerthError(`"${link.path}" does not name a note that could be created in the vault.`, 'Only links to notes (.md, or no extension) inside the vault can be created.', 'NO_FIX');
   if (index.has(path)) throw new BerthError(`${path} exists already.`, 'Rescan the vault: the link should resolve to it.', 'EDIT_CONFLICT');
   return { edits: { root: index.root, textEdits: [], creates: [{ path, content: `# ${posix.basename(path, '.md')}\n\n` }] }, path };
 }
