@@ -47,12 +47,8 @@ class FileNode implements Named, FragmentTargets {
   fromOthers = 0;
   /** Cleared when the file leaves the vault, while groups may still point at it. */
   present = true;
-  /**
-   * The link groups resolved to this file, in the order they came: a list through the groups
-   * (`LinkGroup.nextIncoming`), where an array per file was 8,000 arrays at 10,000 notes.
-   */
-  firstIncoming: LinkGroup | undefined = undefined;
-  lastIncoming: LinkGroup | undefined = undefined;
+  /** The link groups resolved to this file, in the order they came. */
+  readonly incoming = new Set<LinkGroup>();
   /**
    * A note's links, from `linkStart` in `links` (its own array, or a build's chunk). No objects of
    * their own, but four slots each: the group (which holds what the link points at and whether that
@@ -93,9 +89,6 @@ class LinkGroup implements LinkTarget {
   candidates: string[] | undefined = undefined;
   /** See IndexedLink. */
   fragmentFound: boolean | undefined = undefined;
-  /** Its neighbours in its target's list of incoming groups (see FileNode.firstIncoming). */
-  previousIncoming: LinkGroup | undefined = undefined;
-  nextIncoming: LinkGroup | undefined = undefined;
   /** The entries of the names it looked up and waits on (see `reresolve`). */
   deps: Few<NameEntry<FileNode, LinkGroup>> = undefined;
 
@@ -317,7 +310,7 @@ export class VaultGraph implements HealthFacts {
 
   linksTo(path: string): IndexedLink[] {
     const file = this.names.fileAt(path);
-    return file ? [...linksOf(incomingOf(file))] : [];
+    return file ? [...linksOf(file.incoming)] : [];
   }
 
   frontmatterProblem(path: string): FrontmatterProblem | undefined {
@@ -505,7 +498,7 @@ export class VaultGraph implements HealthFacts {
     group.target = target;
     if (!resolution) this.brokenGroups.add(group);
     else if (!target) this.ambiguousGroups.add(group);
-    else attachIncoming(target, group);
+    else target.incoming.add(group);
   }
 
   private unresolveGroup(group: LinkGroup): void {
@@ -516,7 +509,7 @@ export class VaultGraph implements HealthFacts {
     group.deps = undefined;
     this.brokenGroups.delete(group);
     this.ambiguousGroups.delete(group);
-    if (group.target) detachIncoming(group.target, group);
+    group.target?.incoming.delete(group);
     group.target = undefined;
     group.candidates = undefined;
   }
@@ -538,8 +531,8 @@ export class VaultGraph implements HealthFacts {
     const entry = file.nameEntry;
     // A copy: re-resolving changes these lists.
     const groups = [...fewItems(entry.waiting)];
-    for (const named of [...fewItems(entry.named), ...fewItems(entry.namedMd)]) groups.push(...incomingOf(named));
-    if (!file.present) groups.push(...incomingOf(file));
+    for (const named of [...fewItems(entry.named), ...fewItems(entry.namedMd)]) groups.push(...named.incoming);
+    if (!file.present) groups.push(...file.incoming);
     for (const group of groups) {
       this.groupEffects(group, -1);
       this.unresolveGroup(group);
@@ -549,7 +542,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   private recheckFragments(file: FileNode): void {
-    for (const group of incomingOf(file)) if (group.hasFragmentPart) this.checkFragment(group);
+    for (const group of file.incoming) if (group.hasFragmentPart) this.checkFragment(group);
   }
 
   private checkFragment(group: LinkGroup): void {
@@ -567,30 +560,6 @@ export class VaultGraph implements HealthFacts {
     const paths = this.names.withName(key);
     toggle(this.clashKeys, key, paths.length > 1 && new Set(paths.map((file) => baseName(file.path))).size > 1);
   }
-}
-
-function attachIncoming(file: FileNode, group: LinkGroup): void {
-  group.previousIncoming = file.lastIncoming;
-  group.nextIncoming = undefined;
-  if (file.lastIncoming) file.lastIncoming.nextIncoming = group;
-  else file.firstIncoming = group;
-  file.lastIncoming = group;
-}
-
-function detachIncoming(file: FileNode, group: LinkGroup): void {
-  const { previousIncoming, nextIncoming } = group;
-  if (previousIncoming) previousIncoming.nextIncoming = nextIncoming;
-  else file.firstIncoming = nextIncoming;
-  if (nextIncoming) nextIncoming.previousIncoming = previousIncoming;
-  else file.lastIncoming = previousIncoming;
-  group.previousIncoming = group.nextIncoming = undefined;
-}
-
-/** The groups resolved to a file, in the order they came, as a new array. */
-function incomingOf(file: FileNode): LinkGroup[] {
-  const groups: LinkGroup[] = [];
-  for (let group = file.firstIncoming; group; group = group.nextIncoming) groups.push(group);
-  return groups;
 }
 
 /** The `i`-th link of a note, as a snapshot of what the index knows of it now. */
