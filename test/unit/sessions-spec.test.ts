@@ -4,7 +4,7 @@ import { agentCommand, expandTemplate } from '../../src/core/sessions/agent/comm
 import { HOME_PATH, containerOptions } from '../../src/core/sessions/hardening.js';
 import { LABEL, isExpired, resolveSessionId, sessionLabels } from '../../src/core/sessions/labels.js';
 import { ENTRY_SCRIPT, redact, secretsFile } from '../../src/core/sessions/secrets.js';
-import { defaultSettings, settingsFromEnv } from '../../src/core/sessions/settings.js';
+import { defaultSettings, settingsFromConfig, settingsFromEnv } from '../../src/core/sessions/settings.js';
 import { canWrite, chooseSessionUser } from '../../src/core/sessions/user.js';
 import { buildSpec, parseEnv } from '../../src/core/sessions/spec.js';
 import { poolKey } from '../../src/core/sessions/docker/warmPool.js';
@@ -197,4 +197,36 @@ test('engine events map to session events; pool containers, copies and exec nois
   assert.equal(toSessionEvent({ Action: 'start', Actor: { Attributes: { ...attrs, name: 'copy-of-abc' } } }), undefined, 'a container carrying the label is not the session');
   // A claim renames berth-pool-abc to berth-abc: the rename event carries the new name.
   assert.equal(toSessionEvent({ Action: 'rename', Actor: { Attributes: { ...attrs, name: 'berth-abc', oldName: '/berth-pool-abc' } } })?.action, 'rename');
+});
+
+test('the berth.sessions.* settings map onto the engine settings; a wrong one is named and falls back', () => {
+  const { settings: mapped, problems } = settingsFromConfig({
+    image: 'my/agent:2',
+    environment: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' },
+    'network.agents': 'host',
+    'limits.memoryMb': 512,
+    maxAgeHours: 1.5,
+    'limits.pids': -3,
+    provider: 'dokcer',
+    agents: { 'bad name!': 'x' },
+  });
+  assert.equal(mapped.image, 'my/agent:2');
+  assert.deepEqual(mapped.agentEnv, { ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
+  assert.equal(mapped.agentNetwork, 'host');
+  assert.deepEqual(mapped.limits, { pids: settings.limits.pids, memoryBytes: 512 * 1024 ** 2, cpus: settings.limits.cpus });
+  assert.equal(mapped.maxAgeSeconds, 5400);
+  assert.equal(mapped.provider, undefined);
+  assert.equal(problems.length, 3);
+  assert.match(problems.join('\n'), /^berth\.sessions\.limits\.pids: .*\(got -3\); using the default\.$/m);
+  assert.match(problems.join('\n'), /^berth\.sessions\.provider: .*"dokcer"/m);
+  assert.match(problems.join('\n'), /^berth\.sessions\.agents: /m);
+
+  const withConfig = { ...settings, ...mapped };
+  const agent = buildSpec({ workspace: '/w', prompt: 'p' }, withConfig, { invoker, secrets: {}, insideContainer: true });
+  assert.equal(agent.network, 'host');
+  assert.equal(agent.env.ANTHROPIC_BASE_URL, 'http://127.0.0.1:9');
+  const shell = buildSpec({ workspace: '/w', agent: 'shell' }, withConfig, { invoker, secrets: {}, insideContainer: true });
+  assert.equal(shell.network, 'none');
+  assert.equal(shell.env.ANTHROPIC_BASE_URL, undefined, 'shells get none of the agents’ environment');
+  assert.equal(buildSpec({ workspace: '/w', agent: 'shell' }, { ...withConfig, mount: 'ro' }, { invoker, secrets: {}, insideContainer: true }).mount, 'ro');
 });

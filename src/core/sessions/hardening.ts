@@ -74,8 +74,3 @@ export function containerOptions(
     },
   };
 }
-
-/** The network an agent gets when none is asked for: none for shells, the API's for agents. */
-export function defaultNetwork(agent: string): 'none' | 'bridge' {
-  return agent === 'shell' ? 'none' : 'bridge';
-}

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
+import { z } from 'zod';
 import { BerthError } from '../errors.js';
 import { defaultAuditPath, stateDir } from './audit.js';
 import { DEFAULT_LIMITS } from './hardening.js';
 import { DEFAULT_AGENT_IMAGE } from './image.js';
-import type { Limits } from './types.js';
+import type { Limits, MountMode, NetworkMode } from './types.js';
 
 /** The berth.sessions.* settings (extension) or BERTH_* variables (CLI); every relaxation of hardening lives here. */
 export interface SessionSettings {
@@ -19,6 +20,13 @@ export interface SessionSettings {
   limits: Limits;
   /** Other agents' command templates by name, `{prompt}` marking the prompt's place. */
   agents: Record<string, string>;
+  /** Plain environment for agent sessions (ANTHROPIC_BASE_URL, say): visible in docker inspect, so never a secret. */
+  agentEnv: Record<string, string>;
+  /** The network of a session that asks for none: agents need the API, shells need nothing. */
+  agentNetwork: NetworkMode;
+  shellNetwork: NetworkMode;
+  /** The workspace mount of a session that asks for none. */
+  mount: MountMode;
   /** uid:gid instead of the person's own (see user.ts). */
   user?: string;
   /** Per file of a session's output the engine keeps, in docker's size syntax (10m). */
@@ -41,6 +49,10 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): SessionSe
     stopGraceSeconds: 10,
     limits: DEFAULT_LIMITS,
     agents: {},
+    agentEnv: {},
+    agentNetwork: 'bridge',
+    shellNetwork: 'none',
+    mount: 'rw',
     writableRoot: false,
     processStateDir: join(stateDir(env), 'process-sessions'),
     logMaxSize: '10m',
@@ -92,4 +104,62 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<S
     ...(logMaxFiles !== undefined ? { logMaxFiles } : {}),
     ...(Object.keys(agents).length ? { agents } : {}),
   };
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The berth.sessions.* settings as VS Code hands them over (raw JSON values, keyed as in the
+ * settings), mapped onto the engine's settings like the BERTH_* variables above. A setting with a
+ * wrong value falls back to its default and is named in `problems`, one sentence each, for the
+ * face to show once; the rest still apply.
+ */
+export const SESSION_SETTING_SCHEMAS = {
+  image: z.string().trim().min(1),
+  provider: z.enum(['auto', 'docker', 'process']),
+  agents: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'agent names are letters, digits, - and _'), z.string().trim().min(1)),
+  environment: z.record(z.string().regex(ENV_NAME, 'names are letters, digits and _, not starting with a digit'), z.string()),
+  'network.agents': z.enum(['none', 'bridge', 'host']),
+  'network.shells': z.enum(['none', 'bridge', 'host']),
+  mount: z.enum(['rw', 'ro']),
+  'limits.pids': z.number().int().min(16).max(1_000_000),
+  'limits.memoryMb': z.number().int().min(64),
+  'limits.cpus': z.number().positive().max(1024),
+  maxAgeHours: z.number().min(0),
+  warmPool: z.number().int().min(0).max(20),
+} as const;
+
+type ConfigKey = keyof typeof SESSION_SETTING_SCHEMAS;
+
+export function settingsFromConfig(raw: Partial<Record<ConfigKey, unknown>>): { settings: Partial<SessionSettings>; problems: string[] } {
+  const problems: string[] = [];
+  const read = <K extends ConfigKey>(key: K): z.infer<(typeof SESSION_SETTING_SCHEMAS)[K]> | undefined => {
+    if (raw[key] === undefined || raw[key] === null) return undefined;
+    const parsed = SESSION_SETTING_SCHEMAS[key].safeParse(raw[key]);
+    if (parsed.success) return parsed.data as z.infer<(typeof SESSION_SETTING_SCHEMAS)[K]>;
+    problems.push(`berth.sessions.${key}: ${parsed.error.issues.map((issue) => issue.message).join('; ')} (got ${JSON.stringify(raw[key])}); using the default.`);
+    return undefined;
+  };
+  const defaults = DEFAULT_LIMITS;
+  const pids = read('limits.pids');
+  const memoryMb = read('limits.memoryMb');
+  const cpus = read('limits.cpus');
+  const maxAgeHours = read('maxAgeHours');
+  const settings: Partial<SessionSettings> = {};
+  const set = <K extends keyof SessionSettings>(key: K, value: SessionSettings[K] | undefined) => {
+    if (value !== undefined) settings[key] = value;
+  };
+  set('image', read('image'));
+  set('provider', read('provider'));
+  set('agents', read('agents'));
+  set('agentEnv', read('environment'));
+  set('agentNetwork', read('network.agents'));
+  set('shellNetwork', read('network.shells'));
+  set('mount', read('mount'));
+  set('warmPool', read('warmPool'));
+  set('maxAgeSeconds', maxAgeHours === undefined ? undefined : Math.round(maxAgeHours * 3600));
+  if (pids !== undefined || memoryMb !== undefined || cpus !== undefined) {
+    set('limits', { pids: pids ?? defaults.pids, memoryBytes: memoryMb === undefined ? defaults.memoryBytes : memoryMb * 1024 ** 2, cpus: cpus ?? defaults.cpus });
+  }
+  return { settings, problems };
 }

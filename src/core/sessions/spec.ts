@@ -1,6 +1,5 @@
 import { BerthError } from '../errors.js';
 import { CLAUDE, SHELL, agentCommand } from './agent/commands.js';
-import { defaultNetwork } from './hardening.js';
 import type { SessionSettings } from './settings.js';
 import type { MountMode, NetworkMode, SessionSpec } from './types.js';
 import { chooseSessionUser, type SessionUser } from './user.js';
@@ -58,23 +57,24 @@ export function buildSpec(
     if (value !== undefined && !(value > 0)) throw new BerthError(`${what} must be a positive number.`, undefined, 'LIMIT_INVALID');
     return value;
   };
-  const network = request.network ?? defaultNetwork(agent);
+  const network = request.network ?? (agent === SHELL ? settings.shellNetwork : settings.agentNetwork);
   const runsClaude = command[0] === CLAUDE;
   if (runsClaude && context.insideContainer && network === 'none') {
     throw new BerthError(
       'Claude Code needs the network to reach the Anthropic API, and --network none leaves the session without one.',
-      'Leave out --network (agents get bridge), or pass --network bridge or host.',
+      'Pass --network bridge or host (for agents the default is bridge, unless a setting says otherwise).',
       'NETWORK_NONE_FOR_AGENT',
     );
   }
   const user = chooseSessionUser(context.invoker, settings.user);
-  const env = parseEnv(request.env ?? []);
+  // Shells get none of the agents' environment, as they get none of their secrets.
+  const env = { ...(agent === SHELL ? {} : settings.agentEnv), ...parseEnv(request.env ?? []) };
   // Claude Code refuses to skip its permission prompts as root unless told that it is sandboxed;
   // it is: the container, stripped of every capability, is the sandbox.
   if (runsClaude && context.insideContainer && user.uid === 0) env.IS_SANDBOX ??= '1';
   return {
     workspace: request.workspace,
-    mount: request.mount ?? 'rw',
+    mount: request.mount ?? settings.mount,
     image: request.image ?? settings.image,
     agent,
     command,
