@@ -1,0 +1,116 @@
+// The Sessions view as data, without VS Code: what each item says and which actions it offers,
+// so that the tree's behaviour is unit-tested and the provider only turns it into TreeItems.
+import type { Session, SessionStats } from '../../core/sessions/types.js';
+
+export type SessionPhase = 'starting' | 'running' | 'ended' | 'failed';
+
+export interface SessionItem {
+  kind: 'session';
+  id: string;
+  label: string;
+  description: string;
+  /** Lines of the hover, already in the order a person reads them. */
+  tooltip: string[];
+  icon: { id: string; color?: string };
+  phase: SessionPhase;
+  /** `berth.session.<phase>` then `.interactive` or `.transcript` and `.local`: what the item menus match. */
+  contextValue: string;
+  workspace: string;
+}
+
+export interface WorkspaceGroup {
+  kind: 'workspace';
+  workspace: string;
+  label: string;
+  description: string;
+  items: SessionItem[];
+}
+
+export type SessionsTree = { grouped: false; items: SessionItem[] } | { grouped: true; groups: WorkspaceGroup[] };
+
+export function phaseOf(session: Pick<Session, 'state' | 'exitCode' | 'oomKilled'>): SessionPhase {
+  switch (session.state) {
+    case 'starting':
+      return 'starting';
+    case 'running':
+    case 'paused':
+      return 'running';
+    default:
+      return session.exitCode === 0 && !session.oomKilled ? 'ended' : 'failed';
+  }
+}
+
+export function age(created: string, now: number): string {
+  const seconds = Math.max(0, (now - Date.parse(created)) / 1000);
+  if (!Number.isFinite(seconds)) return '?';
+  if (seconds < 60) return `${Math.floor(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
+
+const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
+
+const ICONS: Record<SessionPhase, { id: string; color?: string }> = {
+  starting: { id: 'loading~spin' },
+  running: { id: 'vm-running', color: 'testing.iconPassed' },
+  ended: { id: 'vm-outline', color: 'disabledForeground' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+};
+
+/** A headless Claude Code run has a transcript to show; an interactive one a terminal to attach. */
+function hasTranscript(session: Session): boolean {
+  return !session.interactive && session.agent === 'claude';
+}
+
+export function sessionItem(session: Session, stats: SessionStats | undefined, now: number): SessionItem {
+  const phase = phaseOf(session);
+  const usage = phase === 'running' && stats ? [stats.cpuPercent === null ? '' : `${stats.cpuPercent.toFixed(0)}% CPU`, stats.memoryBytes === null ? '' : mib(stats.memoryBytes)].filter(Boolean) : [];
+  const outcome = phase === 'failed' ? (session.oomKilled ? 'out of memory' : `exit ${session.exitCode ?? '?'}`) : phase === 'ended' ? 'done' : '';
+  const description = [session.isolated ? '' : 'NOT ISOLATED', session.agent, age(session.created, now), outcome, ...usage].filter(Boolean).join(' · ');
+  const tooltip = [
+    `${session.agent} session ${session.id}${session.isolated ? '' : ' (NOT ISOLATED: a local process with your own rights)'}`,
+    `State: ${session.status}`,
+    `Workspace: ${session.workspace} → /workspace (${session.mount ?? 'rw'})`,
+    ...(session.image ? [`Image: ${session.image}`] : []),
+    ...(session.network ? [`Network: ${session.network}`] : []),
+    ...(session.user ? [`User: ${session.user}`] : []),
+    ...(stats?.memoryLimitBytes ? [`Memory: ${stats.memoryBytes === null ? '?' : mib(stats.memoryBytes)} of ${mib(stats.memoryLimitBytes)}`] : []),
+    ...(stats?.pids !== null && stats?.pids !== undefined ? [`Processes: ${stats.pids}`] : []),
+    ...(session.maxAgeSeconds ? [`Stopped after ${Math.round(session.maxAgeSeconds / 3600)} h`] : []),
+    `Container: ${session.name}`,
+  ];
+  const flavour = session.interactive ? '.interactive' : hasTranscript(session) ? '.transcript' : '';
+  return {
+    kind: 'session',
+    id: session.id,
+    label: session.id,
+    description,
+    tooltip,
+    icon: session.isolated ? ICONS[phase] : { id: 'warning', color: 'list.warningForeground' },
+    phase,
+    contextValue: `berth.session.${phase}${flavour}${session.isolated ? '' : '.local'}`,
+    workspace: session.workspace,
+  };
+}
+
+const folderName = (path: string) => path.replace(/\/+$/, '').split('/').pop() || path;
+
+/** Newest first; grouped by workspace only when sessions of more than one appear. */
+export function sessionsTree(sessions: readonly Session[], stats: ReadonlyMap<string, SessionStats>, now: number): SessionsTree {
+  const items = [...sessions].sort((a, b) => b.created.localeCompare(a.created)).map((session) => sessionItem(session, stats.get(session.id), now));
+  const workspaces = [...new Set(items.map((item) => item.workspace))];
+  if (workspaces.length <= 1) return { grouped: false, items };
+  return {
+    grouped: true,
+    groups: workspaces
+      .map((workspace) => {
+        const mine = items.filter((item) => item.workspace === workspace);
+        const running = mine.filter((item) => item.phase === 'running').length;
+        return { kind: 'workspace' as const, workspace, label: folderName(workspace), description: `${running} running · ${workspace}`, items: mine };
+      })
+      .sort((a, b) => a.label.localeCompare(b.label)),
+  };
+}
+
+export const runningCount = (sessions: readonly Session[]) => sessions.filter((session) => phaseOf(session) === 'running').length;
