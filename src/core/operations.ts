@@ -40,6 +40,11 @@ export interface OperationContext {
    */
   emit?(chunk: string | Uint8Array, stream?: 'stdout' | 'stderr'): void;
   /**
+   * Structured events as they happen (a transcript's), for faces that render them themselves;
+   * it wins over `emit`, which gets the same events as text lines.
+   */
+  emitEvent?(event: unknown): void;
+  /**
    * Asks the person a yes/no question; absent where nobody can answer (scripts, MCP), and then an
    * operation that needs consent requires it in its input (`yes`).
    */

@@ -327,11 +327,13 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
           }
           const events: TranscriptEvent[] = [];
           let dropped = 0;
+          const streamed = Boolean(ctx.emitEvent ?? ctx.emit);
           for await (const event of transcriptEvents(stream.stdout as AsyncIterable<Buffer>)) {
-            if (ctx.emit) ctx.emit(`${formatTranscriptEvent(event)}\n`);
+            if (ctx.emitEvent) ctx.emitEvent(event);
+            else if (ctx.emit) ctx.emit(`${formatTranscriptEvent(event)}\n`);
             else if (events.push(event) > MAX_COLLECTED_EVENTS) dropped += events.splice(0, 1).length;
           }
-          return { id: session.id, stdout: null, stderr: null, events: ctx.emit ? null : events, truncated: dropped > 0 };
+          return { id: session.id, stdout: null, stderr: null, events: streamed ? null : events, truncated: dropped > 0 };
         } finally {
           stream.dispose();
         }
