@@ -4,7 +4,7 @@ export { formatDoctorReport } from './doctor/doctorOperation.js';
 export { describeError, asBerthError, BerthError, type ErrorCode, type ErrorKind } from './errors.js';
 export type { OperationContext, OperationRegistry, Origin } from './operations.js';
 export { SessionService, type SessionServiceDependencies } from './sessions/service.js';
-export type { SessionSettings } from './sessions/settings.js';
+export { settingsFromConfig, type SessionSettings } from './sessions/settings.js';
 export type { ExecutionProvider } from './sessions/provider.js';
 export type { Session, SessionEvent, SessionHealth, SessionStats, Disposable as SessionsDisposable } from './sessions/types.js';
 export { formatTranscriptEvent, type TranscriptEvent } from './sessions/agent/transcript.js';

@@ -16,4 +16,19 @@ export const berthConfig = {
   affectsVault(event: vscode.ConfigurationChangeEvent): boolean {
     return event.affectsConfiguration('berth.vault.exclude');
   },
+  /**
+   * The berth.sessions.* settings the person set, as raw values for the core to check (only
+   * explicit ones: the core has the defaults). Trust is the caller's to check.
+   */
+  sessions(): Record<string, unknown> {
+    const config = vscode.workspace.getConfiguration('berth.sessions');
+    const keys = ['image', 'provider', 'agents', 'environment', 'network.agents', 'network.shells', 'mount', 'limits.pids', 'limits.memoryMb', 'limits.cpus', 'maxAgeHours', 'warmPool'];
+    const raw: Record<string, unknown> = {};
+    for (const key of keys) {
+      const inspected = config.inspect(key);
+      const value = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+      if (value !== undefined) raw[key] = value;
+    }
+    return raw;
+  },
 };

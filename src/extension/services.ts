@@ -6,12 +6,15 @@ import { berthConfig } from './config.js';
 
 export interface CoreServices {
   core: typeof BerthCore;
-  /** The window's one sessions service, shared by the operations and (soon) the Sessions view. */
+  /** The window's one sessions service, shared by the operations and the Sessions view. */
   sessions: BerthCore.SessionService;
   /** The vaults this window keeps live, shared by the operations and the Vault Health view. */
   vaults: BerthCore.Vaults;
   operations: BerthCore.OperationRegistry;
 }
+
+/** Where the Anthropic API key lives: SecretStorage, never settings or files. */
+export const API_KEY_SECRET = 'berth.anthropicApiKey';
 
 /**
  * The window's core services, made once on first use: the core is a bundle of its own, loaded
@@ -19,13 +22,26 @@ export interface CoreServices {
  */
 export class WindowServices implements vscode.Disposable {
   private made: CoreServices | undefined;
+  private readonly warned = new Set<string>();
 
-  constructor(private readonly folder: vscode.WorkspaceFolder | undefined) {}
+  constructor(
+    private readonly folder: vscode.WorkspaceFolder | undefined,
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   get(): CoreServices {
     if (this.made) return this.made;
     const core = loadCore();
-    const sessions = new core.SessionService({ dockerHost: berthConfig.dockerHost });
+    const sessions = new core.SessionService({
+      dockerHost: berthConfig.dockerHost,
+      settings: () => this.sessionSettings(core),
+      secrets: async (): Promise<Record<string, string>> => {
+        const key = await this.secrets.get(API_KEY_SECRET);
+        return key ? { ANTHROPIC_API_KEY: key } : {};
+      },
+      poolWorkspace: () => this.folder?.uri.fsPath,
+    });
     const vaults = new core.Vaults();
     const operations = core.createOperationCatalog({
       sessions,
@@ -36,6 +52,20 @@ export class WindowServices implements vscode.Disposable {
     });
     this.made = { core, sessions, vaults, operations };
     return this.made;
+  }
+
+  /** The berth.sessions.* settings as the engine takes them; each wrong value is named once and replaced by its default. */
+  private sessionSettings(core: typeof BerthCore): Partial<BerthCore.SessionSettings> {
+    const { settings, problems } = core.settingsFromConfig(berthConfig.sessions());
+    for (const problem of problems) {
+      if (this.warned.has(problem)) continue;
+      this.warned.add(problem);
+      this.log.warn(problem);
+      void vscode.window.showWarningMessage(`Berth: ${problem}`, 'Open Settings').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'berth.sessions');
+      });
+    }
+    return settings;
   }
 
   /** The folder operations resolve relative paths against: the workspace's, never the extension host's. */

@@ -16,7 +16,7 @@ import type { ExecutionProvider } from './provider.js';
 import { redact } from './secrets.js';
 import { defaultSettings, type SessionSettings } from './settings.js';
 import { buildSpec, type SessionRequest } from './spec.js';
-import type { AttachedTerminal, Disposable, ExecOptions, Session, SessionEvent, SessionSpec } from './types.js';
+import type { AttachedTerminal, Disposable, ExecOptions, Session, SessionEvent, SessionSpec, SessionStats } from './types.js';
 import { canWrite, invokingUser, userString } from './user.js';
 
 export interface SessionServiceDependencies {
@@ -266,6 +266,13 @@ export class SessionService {
       throw error;
     });
     return { id: session.id, terminal };
+  }
+
+  /** A sample of a running session's CPU, memory and processes, from the provider that holds it. */
+  async stats(session: Pick<Session, 'id' | 'provider'>): Promise<SessionStats> {
+    const provider = (await this.providers()).find((candidate) => candidate.kind === session.provider);
+    if (!provider) throw new BerthError(`No ${session.provider} sessions can be reached now.`, 'Run berth doctor.', 'ENGINE_DOWN');
+    return provider.stats(session.id);
   }
 
   /** Lifecycle events from every provider: the engine's event stream for Docker. */

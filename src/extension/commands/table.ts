@@ -9,7 +9,7 @@ export function commandTable(engine: EngineState, vaultFolder: vscode.WorkspaceF
     {
       command: 'berth.doctor',
       operation: 'doctor',
-      progress: 'checking the Docker engine…',
+      presentation: { kind: 'notification', title: 'checking the Docker engine…' },
       done(output, { log }) {
         const report = output as DoctorReport;
         engine.publish(report.engine);
@@ -28,15 +28,13 @@ export function commandTable(engine: EngineState, vaultFolder: vscode.WorkspaceF
     {
       command: 'berth.refreshEngine',
       operation: 'doctor',
-      progress: 'checking the Docker engine…',
-      location: 'window',
+      presentation: { kind: 'window', title: 'checking the Docker engine…' },
       done: (output) => engine.publish((output as DoctorReport).engine),
     },
     {
       command: 'berth.vault.health',
       operation: 'vault.health',
-      progress: 'scanning the vault',
-      location: 'window',
+      presentation: { kind: 'window', title: 'scanning the vault' },
       input() {
         if (vaultFolder) return { dir: vaultFolder.uri.fsPath, fresh: true };
         void vscode.window.showWarningMessage('Berth: open a folder of markdown notes to scan it as a vault.');
