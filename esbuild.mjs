@@ -41,6 +41,9 @@ const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode', './core.js'] },
   { ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The transcript webview's script: it renders the agent's markdown in the browser, so markdown-it
+  // stays out of dist/extension.js (src/extension/sessions/transcriptPanel.ts).
+  { entryPoints: ['media/transcript/main.js'], outfile: 'dist/transcript.js', bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', sourcemap: true, minify: production, logLevel: 'info' },
 ];
 
 if (vscodeTests) {

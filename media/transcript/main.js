@@ -1,0 +1,99 @@
+// The transcript webview: renders the events the extension host sends (transcriptPanel.ts) and
+// appends them, never re-rendering what is already shown. Bundled with the renderer and
+// markdown-it into dist/transcript.js by esbuild.mjs.
+/* global acquireVsCodeApi, document, window, performance, requestAnimationFrame */
+import { renderEvent, renderState } from '../../src/extension/sessions/transcriptHtml.ts';
+import { createMarkdown } from '../../src/extension/sessions/transcriptMarkdown.ts';
+
+/** Rendering stops for a frame after this long, so a replay of thousands of events never freezes the page. */
+const FRAME_BUDGET_MS = 12;
+/** Closer than this to the bottom counts as reading the latest output. */
+const BOTTOM_SLACK_PX = 40;
+
+const vscode = acquireVsCodeApi();
+const markdown = createMarkdown();
+const log = document.getElementById('log');
+const status = document.getElementById('status');
+const jump = document.getElementById('jump');
+const page = document.scrollingElement;
+
+/** Events accepted from the host, rendered or still queued: the `start` the next batch must have. */
+let accepted = 0;
+let queue = [];
+let head = 0;
+let scheduled = false;
+/** Where each tool call's result goes, by the call's id. */
+const slots = new Map();
+
+const atBottom = () => page.scrollHeight - page.scrollTop - page.clientHeight < BOTTOM_SLACK_PX;
+const toBottom = () => page.scrollTo({ top: page.scrollHeight });
+
+/** Forgets everything and asks the host for the whole transcript again. */
+function resync() {
+  log.replaceChildren();
+  slots.clear();
+  accepted = 0;
+  queue = [];
+  head = 0;
+  vscode.postMessage({ type: 'ready' });
+}
+
+function fragmentOf(event) {
+  try {
+    return renderEvent(event, markdown);
+  } catch {
+    return renderEvent({ kind: 'other', type: 'unrenderable event', raw: event }, markdown);
+  }
+}
+
+function append(event) {
+  const fragment = fragmentOf(event);
+  const parent = (fragment.resultFor !== undefined && slots.get(fragment.resultFor)) || log;
+  parent.insertAdjacentHTML('beforeend', fragment.html);
+  if (fragment.toolUseId !== undefined) slots.set(fragment.toolUseId, parent.lastElementChild.querySelector('.tool-result-slot'));
+}
+
+function drain() {
+  scheduled = false;
+  // Measured before appending: whether the reader was at the latest output, not whether they still are.
+  const following = atBottom();
+  const deadline = performance.now() + FRAME_BUDGET_MS;
+  const first = head;
+  while (head < queue.length && (head === first || performance.now() < deadline)) append(queue[head++]);
+  const appended = head > first;
+  if (head < queue.length) schedule();
+  else {
+    queue = [];
+    head = 0;
+  }
+  if (following) toBottom();
+  else if (appended) jump.hidden = false;
+}
+
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(drain);
+}
+
+window.addEventListener('message', ({ data: message }) => {
+  if (message.type === 'events') {
+    if (message.start > accepted) return resync();
+    const fresh = message.events.slice(accepted - message.start);
+    if (fresh.length === 0) return;
+    for (const event of fresh) queue.push(event);
+    accepted += fresh.length;
+    schedule();
+  } else if (message.type === 'state') {
+    document.body.dataset.state = message.state;
+    status.innerHTML = renderState(message);
+  }
+});
+
+window.addEventListener('scroll', () => atBottom() && (jump.hidden = true), { passive: true });
+jump.addEventListener('click', () => {
+  toBottom();
+  jump.hidden = true;
+});
+
+vscode.postMessage({ type: 'ready' });
