@@ -20,21 +20,14 @@ export interface IndexedLink extends ParsedLink {
   readonly fragmentFound: boolean | undefined;
 }
 
-/** Slots per link in `FileNode.links`. */
-const SLOTS = 4;
-
-/**
- * Slots per chunk: a build puts the links of many notes one after another in a chunk, an array too
- * big for the GC's young generation (256 KB), where an array per note was 10,000 arrays (20,000
- * objects) at 10,000 notes, each copied twice by the GC. Notes changed later get arrays of their own.
- */
-const CHUNK_SLOTS = 1 << 16;
-
-/**
- * The links of a note whose content has not come yet (or is being replaced), and of every
- * attachment: shared, never changed.
- */
-const NO_LINKS: (LinkGroup | number)[] = [];
+/** A link written in a note: where it is, and the group that holds what it points at. */
+interface NoteLink {
+  readonly group: LinkGroup;
+  readonly line: number;
+  readonly column: number;
+  readonly length: number;
+  readonly embed: boolean;
+}
 
 /**
  * A file of the vault, with what points at it, and a note's content: one object per note, where a
@@ -49,15 +42,8 @@ class FileNode implements Named, FragmentTargets {
   present = true;
   /** The link groups resolved to this file, in the order they came. */
   readonly incoming = new Set<LinkGroup>();
-  /**
-   * A note's links, from `linkStart` in `links` (its own array, or a build's chunk). No objects of
-   * their own, but four slots each: the group (which holds what the link points at and whether that
-   * exists), line, column, and length × 2 plus 1 for an embed. At 10,000 notes the 50,000 link
-   * objects were 6 of the 34 MB heap after a scan.
-   */
-  links = NO_LINKS;
-  linkStart = 0;
-  linkCount = 0;
+  /** A note's links, in the order they are written. */
+  links: NoteLink[] = [];
   headings = '';
   blocks = '';
   frontmatterProblem: FrontmatterProblem | undefined = undefined;
@@ -70,10 +56,6 @@ class FileNode implements Named, FragmentTargets {
     readonly folderKey: string,
     readonly isNote: boolean,
   ) {}
-
-  group(i: number): LinkGroup {
-    return this.links[this.linkStart + i * SLOTS] as LinkGroup;
-  }
 }
 
 /**
@@ -162,9 +144,6 @@ export class VaultGraph implements HealthFacts {
   private readonly missingFragmentGroups = new Set<LinkGroup>();
   /** What `resolveGroup` looked up (see LookedUp). */
   private readonly looked = new LookedUp<NameEntry<FileNode, LinkGroup>>();
-  /** The chunk a build files links in (see CHUNK_SLOTS), and how much of it is taken. */
-  private chunk: (LinkGroup | number)[] = NO_LINKS;
-  private chunkUsed = 0;
   private lastFolder = '';
   private lastFolderKey = '';
   /** Between `startBuild` and the end of `finishBuild`. */
@@ -216,7 +195,6 @@ export class VaultGraph implements HealthFacts {
     });
     this.building = false;
     this.buildOrder = [];
-    this.chunk = NO_LINKS;
     this.names.forEachFile((file) => {
       if (file.fromOthers === 0) (file.isNote ? this.orphans : this.unusedAttachments).add(file.path);
     });
@@ -363,41 +341,18 @@ export class VaultGraph implements HealthFacts {
     const { links } = content;
     const count = links.count;
     // In place before its links join: outside a build, a link to its own heading is checked against it.
-    this.placeSlots(file, count);
-    const { links: slots, linkStart: start } = file;
     file.headings = joinLines(content.headings, content.headingCount);
     file.blocks = joinLines(content.blocks, content.blockCount);
     file.frontmatterProblem = content.frontmatterProblem;
     file.empty = content.empty;
-    for (let i = 0, at = start; i < count; i++, at += SLOTS) {
-      slots[at] = this.join(file, links, i);
-      slots[at + 1] = links.line[i]!;
-      slots[at + 2] = links.column[i]!;
-      slots[at + 3] = links.length[i]! * 2 + (links.embed[i] ? 1 : 0);
+    for (let i = 0; i < count; i++) {
+      const group = this.join(file, links, i);
+      file.links.push({ group, line: links.line[i]!, column: links.column[i]!, length: links.length[i]!, embed: links.embed[i]! });
     }
     this.linkCount += count;
     // A note being built is in neither set yet.
     if (content.empty || !this.building) toggle(this.emptyNotes, path, content.empty);
     if (content.frontmatterProblem || !this.building) toggle(this.withFrontmatterProblems, path, content.frontmatterProblem !== undefined);
-  }
-
-  /** Gives a note room for its links: in the build's chunk, or (outside a build, or for a huge note) an array of its own. */
-  private placeSlots(file: FileNode, count: number): void {
-    const size = count * SLOTS;
-    file.linkCount = count;
-    if (!this.building || size > CHUNK_SLOTS) {
-      // new Array(n) has exactly n slots; a push grows an array to 17 (see `fewAdd`).
-      file.links = new Array<LinkGroup | number>(size);
-      file.linkStart = 0;
-      return;
-    }
-    if (this.chunkUsed + size > this.chunk.length) {
-      this.chunk = new Array<LinkGroup | number>(CHUNK_SLOTS);
-      this.chunkUsed = 0;
-    }
-    file.links = this.chunk;
-    file.linkStart = this.chunkUsed;
-    this.chunkUsed += size;
   }
 
   /**
@@ -429,9 +384,8 @@ export class VaultGraph implements HealthFacts {
 
   /** Takes a note's links out of their groups, dropping the groups left empty. */
   private detachNote(file: FileNode): void {
-    this.linkCount -= file.linkCount;
-    for (let i = 0; i < file.linkCount; i++) {
-      const group = file.group(i);
+    this.linkCount -= file.links.length;
+    for (const { group } of file.links) {
       // A group the note has several links in was left at the first of them.
       if (!fewHas(group.sources, file)) continue;
       if (group.sources === file) {
@@ -441,11 +395,7 @@ export class VaultGraph implements HealthFacts {
       } else if (group.target && group.target !== file) this.bump(group.target, -1);
       group.sources = fewRemove(group.sources, file);
     }
-    // Slots in a chunk stay, so they must let go of their groups.
-    file.links.fill(0, file.linkStart, file.linkStart + file.linkCount * SLOTS);
-    file.links = NO_LINKS;
-    file.linkStart = 0;
-    file.linkCount = 0;
+    file.links = [];
     file.headings = '';
     file.blocks = '';
     file.frontmatterProblem = undefined;
@@ -562,22 +512,18 @@ export class VaultGraph implements HealthFacts {
   }
 }
 
-/** The `i`-th link of a note, as a snapshot of what the index knows of it now. */
-function linkAt(file: FileNode, i: number): IndexedLink {
-  const { links } = file;
-  const at = file.linkStart + i * SLOTS;
-  const group = links[at] as LinkGroup;
-  const length = links[at + 3] as number;
+/** A note's link as a snapshot of what the index knows of it now. */
+function indexed(file: FileNode, { group, line, column, length, embed }: NoteLink): IndexedLink {
   return {
     source: file.path,
     raw: group.raw,
     path: group.path,
     fragment: group.fragment,
     syntax: group.syntax,
-    embed: (length & 1) === 1,
-    line: links[at + 1] as number,
-    column: links[at + 2] as number,
-    length: length >> 1,
+    embed,
+    line,
+    column,
+    length,
     status: group.status,
     target: group.target?.path,
     candidates: group.candidates,
@@ -586,14 +532,14 @@ function linkAt(file: FileNode, i: number): IndexedLink {
 }
 
 function linksIn(file: FileNode): IndexedLink[] {
-  return Array.from({ length: file.linkCount }, (_, i) => linkAt(file, i));
+  return file.links.map((link) => indexed(file, link));
 }
 
 /** Every link of the groups, found in the notes the groups list (each note once per group). */
 function* linksOf(groups: Iterable<LinkGroup>): IterableIterator<IndexedLink> {
   for (const group of groups) {
     for (const file of fewItems(group.sources)) {
-      for (let i = 0; i < file.linkCount; i++) if (file.group(i) === group) yield linkAt(file, i);
+      for (const link of file.links) if (link.group === group) yield indexed(file, link);
     }
   }
 }
