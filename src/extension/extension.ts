@@ -4,40 +4,53 @@ import { commandTable } from './commands/table.js';
 import { berthConfig } from './config.js';
 import { EngineState } from './engineState.js';
 import { WindowServices } from './services.js';
+import { registerApiKeyCommands } from './sessions/apiKey.js';
+import { sessionCommands } from './sessions/commands.js';
+import { SessionsStatusBarItem } from './sessions/sessionsStatusBar.js';
+import { SessionsView } from './sessions/sessionsView.js';
+import { TranscriptPanel } from './sessions/transcriptPanel.js';
 import { EngineStatusBarItem } from './statusBar.js';
 import { BrokenLinkFixes } from './vault/brokenLinkFixes.js';
 import { VaultDiagnostics } from './vault/vaultDiagnostics.js';
 import { VaultStatusBarItem } from './vault/vaultStatusBar.js';
 import { VaultTreeProvider } from './vault/vaultTree.js';
 import { VaultWatch } from './vault/vaultWatch.js';
-import { SessionsTreeProvider } from './views/sessionsTree.js';
 
 /** Composition root: wires services, views and commands; holds no logic of its own. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Berth', { log: true });
   // The vault is the first workspace folder; without one the view shows its welcome content.
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const services = new WindowServices(folder);
+  const services = new WindowServices(folder, context.secrets, log);
   const engine = new EngineState(services);
+  const sessions = new SessionsView(services);
   const vault = folder && new VaultWatch(folder);
   const vaultTree = new VaultTreeProvider(vault);
+  const commands = [
+    ...commandTable(engine, folder),
+    ...sessionCommands({ view: sessions, secrets: context.secrets, transcript: (id) => TranscriptPanel.show(context.extensionUri, id).follow() }),
+  ];
 
   context.subscriptions.push(
     log,
     services,
     engine,
+    sessions,
     vaultTree,
     new EngineStatusBarItem(engine),
-    vscode.window.registerTreeDataProvider('berth.sessions', new SessionsTreeProvider()),
+    new SessionsStatusBarItem(sessions),
     vscode.window.registerTreeDataProvider('berth.vault.health', vaultTree),
-    ...registerOperationCommands(commandTable(engine, folder), services, log),
+    ...registerOperationCommands(commands, services, log),
+    ...registerApiKeyCommands(context.secrets, log),
+    vscode.commands.registerCommand('berth.sessions.refresh', () => sessions.refresh()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (berthConfig.affectsEngine(event)) {
         services.engineChanged();
-        void engine.refresh();
+        void engine.refresh().then(() => sessions.refresh());
       }
       if (vault && berthConfig.affectsVault(event)) vault.excludeChanged(berthConfig.vaultExclude(vault.folder));
     }),
+    engine.onDidChange(() => void sessions.refresh()),
   );
   if (vault) {
     context.subscriptions.push(
@@ -50,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // After activation returns, so that loading the core never delays the workbench.
   setImmediate(() => {
     void engine.refresh();
+    sessions.start();
     vault?.start(services.get().vaults, berthConfig.vaultExclude(vault.folder));
   });
 }
