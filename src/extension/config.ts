@@ -18,7 +18,8 @@ export const berthConfig = {
   },
   /**
    * The berth.sessions.* settings the person set, as raw values for the core to check (only
-   * explicit ones: the core has the defaults). Trust is the caller's to check.
+   * explicit ones: the core has the defaults). An untrusted folder's own values are not read:
+   * they could point sessions at an image or a network of the folder's choosing.
    */
   sessions(): Record<string, unknown> {
     const config = vscode.workspace.getConfiguration('berth.sessions');
@@ -26,7 +27,8 @@ export const berthConfig = {
     const raw: Record<string, unknown> = {};
     for (const key of keys) {
       const inspected = config.inspect(key);
-      const value = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+      const trusted = vscode.workspace.isTrusted;
+      const value = (trusted ? (inspected?.workspaceFolderValue ?? inspected?.workspaceValue) : undefined) ?? inspected?.globalValue;
       if (value !== undefined) raw[key] = value;
     }
     return raw;
