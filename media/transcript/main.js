@@ -1,7 +1,7 @@
 // The transcript webview: renders the events the extension host sends (transcriptPanel.ts) and
 // appends them, never re-rendering what is already shown. Bundled with the renderer and
 // markdown-it into dist/transcript.js by esbuild.mjs.
-/* global acquireVsCodeApi, document, window, performance, requestAnimationFrame */
+/* global acquireVsCodeApi, document, window, performance, requestAnimationFrame, setTimeout, clearTimeout */
 import { renderEvent, renderState } from '../../src/extension/sessions/transcriptHtml.ts';
 import { createMarkdown } from '../../src/extension/sessions/transcriptMarkdown.ts';
 
@@ -9,6 +9,8 @@ import { createMarkdown } from '../../src/extension/sessions/transcriptMarkdown.
 const FRAME_BUDGET_MS = 12;
 /** Closer than this to the bottom counts as reading the latest output. */
 const BOTTOM_SLACK_PX = 40;
+/** The reader's place is saved once scrolling pauses this long. */
+const SAVE_PLACE_MS = 200;
 
 const vscode = acquireVsCodeApi();
 const markdown = createMarkdown();
@@ -24,6 +26,13 @@ let head = 0;
 let scheduled = false;
 /** Where each tool call's result goes, by the call's id. */
 const slots = new Map();
+/**
+ * Where the reader was when VS Code last dropped this page (it is rebuilt each time the panel is
+ * shown): the first top-level event in view and where its top was. Null when they were at the
+ * bottom, where the rebuilt page follows the output again.
+ */
+let place = vscode.getState();
+let saveTimer;
 
 const atBottom = () => page.scrollHeight - page.scrollTop - page.clientHeight < BOTTOM_SLACK_PX;
 const toBottom = () => page.scrollTo({ top: page.scrollHeight });
@@ -53,10 +62,36 @@ function append(event) {
   if (fragment.toolUseId !== undefined) slots.set(fragment.toolUseId, parent.lastElementChild.querySelector('.tool-result-slot'));
 }
 
+/** The first top-level event whose bottom is below the top of the view (they are in vertical order). */
+function firstInView() {
+  const events = log.children;
+  let low = 0;
+  let high = events.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (events[middle].getBoundingClientRect().bottom > 0) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+function savePlace() {
+  if (atBottom() || log.children.length === 0) return vscode.setState(null);
+  const anchor = firstInView();
+  vscode.setState({ anchor, top: log.children[anchor].getBoundingClientRect().top });
+}
+
+function restorePlace() {
+  const { anchor, top } = place;
+  place = null;
+  const element = log.children[anchor];
+  if (element) page.scrollTo({ top: page.scrollTop + element.getBoundingClientRect().top - top });
+}
+
 function drain() {
   scheduled = false;
   // Measured before appending: whether the reader was at the latest output, not whether they still are.
-  const following = atBottom();
+  const following = !place && atBottom();
   const deadline = performance.now() + FRAME_BUDGET_MS;
   const first = head;
   while (head < queue.length && (head === first || performance.now() < deadline)) append(queue[head++]);
@@ -65,6 +100,7 @@ function drain() {
   else {
     queue = [];
     head = 0;
+    if (place) restorePlace();
   }
   if (following) toBottom();
   else if (appended) jump.hidden = false;
@@ -90,7 +126,15 @@ window.addEventListener('message', ({ data: message }) => {
   }
 });
 
-window.addEventListener('scroll', () => atBottom() && (jump.hidden = true), { passive: true });
+window.addEventListener(
+  'scroll',
+  () => {
+    if (atBottom()) jump.hidden = true;
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(savePlace, SAVE_PLACE_MS);
+  },
+  { passive: true },
+);
 jump.addEventListener('click', () => {
   toBottom();
   jump.hidden = true;

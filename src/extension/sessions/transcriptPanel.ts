@@ -79,7 +79,7 @@ export class TranscriptPanel implements vscode.Disposable {
       nonce: randomBytes(18).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'transcript.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'transcript.css')).toString(),
-      title: `${title} (${sessionId})`,
+      title: sessionId.startsWith(title) ? sessionId : `${title} · ${sessionId}`,
     });
     this.subscriptions.push(
       webview.onDidReceiveMessage((message: { type?: unknown }) => {
