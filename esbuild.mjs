@@ -1,6 +1,8 @@
 // Bundles the extension and the CLI. Plain JavaScript so that it runs before anything is compiled.
 import * as esbuild from 'esbuild';
 import { chmod } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -23,8 +25,24 @@ const withoutBuildKitSessions = {
   },
 };
 
+// docker-modem requires ssh2 at startup, though only ssh:// engines use it, and ssh2 is more than half
+// of dockerode's load time. A stand-in with the same signature requires it on the first ssh:// connection.
+const sshOnDemand = {
+  name: 'ssh-on-demand',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/ssh$/ }, (args) =>
+      args.importer.includes('node_modules/docker-modem/') ? { path: resolve(args.resolveDir, 'ssh.js'), namespace: 'berth-ssh' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'berth-ssh' }, (args) => ({
+      contents: `module.exports = function (options) { return require(${JSON.stringify(args.path)})(options); };`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
-  plugins: [withoutBuildKitSessions],
+  plugins: [withoutBuildKitSessions, sshOnDemand],
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -36,11 +54,41 @@ const common = {
   external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
 };
 
+/**
+ * dist/cli.js holds no operation: its src/cli/describeCatalog.ts is replaced by that module's own
+ * result, computed here from the catalog (and again in watch mode when an operation changes), so
+ * that help, finding a command and reading its flags load no schema. Running a command requires
+ * dist/cli-engine.js (src/cli/load.ts).
+ */
+const bakedCommands = {
+  name: 'baked-commands',
+  setup(build) {
+    build.onLoad({ filter: /src[\\/]cli[\\/]describeCatalog\.ts$/ }, async (args) => {
+      const result = await esbuild.build({ ...common, entryPoints: [args.path], write: false, metafile: true, sourcemap: false, minify: false, logLevel: 'silent', outfile: 'describe.js' });
+      const module = { exports: {} };
+      new Function('module', 'exports', 'require', result.outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
+      return {
+        contents: `export const describeCatalog = () => ${JSON.stringify(module.exports.describeCatalog())};`,
+        loader: 'js',
+        watchFiles: Object.keys(result.metafile.inputs).map((input) => resolve(input)),
+      };
+    });
+  },
+};
+
 const builds = [
   // The extension entry stays small; it requires dist/core.js on first use (src/extension/coreLoader.ts).
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: [...common.external, 'vscode', './core.js'] },
   { ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    plugins: [...common.plugins, bakedCommands],
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    define: { BERTH_ENGINE_BUNDLE: JSON.stringify('cli-engine.js') },
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  { ...common, entryPoints: ['src/cli/engine.ts'], outfile: 'dist/cli-engine.js' },
   // The transcript webview's script: it renders the agent's markdown in the browser, so markdown-it
   // stays out of dist/extension.js (src/extension/sessions/transcriptPanel.ts).
   { entryPoints: ['media/transcript/main.js'], outfile: 'dist/transcript.js', bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', sourcemap: true, minify: production, logLevel: 'info' },

@@ -1,5 +1,5 @@
-import type { AnyOperation } from '../core/operations.js';
-import { argumentName, fieldsOf, flagFields, positionalFields, type Field } from './fields.js';
+import type { Command } from './command.js';
+import { argumentName, flagFields, positionalFields, type Field } from './fields.js';
 import { closest } from './suggest.js';
 
 /** A mistake in how the command was typed (exit status 2), as opposed to a failure while running it. */
@@ -48,8 +48,8 @@ function unknownFlag(flag: string, known: readonly string[]): UsageError {
  * kinds come from the input schema, so a new operation gets its command line for free; the schema
  * then validates the values.
  */
-export function argsToInput(operation: AnyOperation, words: readonly string[], tail?: readonly string[]): Record<string, unknown> {
-  const fields = fieldsOf(operation);
+export function argsToInput(command: Command, words: readonly string[], tail?: readonly string[]): Record<string, unknown> {
+  const { fields } = command;
   const flags = flagFields(fields);
   const input: Record<string, unknown> = {};
   const positionals: string[] = [];
@@ -95,11 +95,11 @@ export function argsToInput(operation: AnyOperation, words: readonly string[], t
     }
   }
 
-  const slots = positionalFields(operation, fields);
+  const slots = positionalFields(command, fields);
   const last = slots.at(-1);
   positionals.forEach((word, i) => {
     const slot = slots[i] ?? (last?.kind === 'string[]' ? last : undefined);
-    if (!slot) throw new UsageError(`unexpected argument "${word}"${operation.cli.rest ? ' (put the command after --)' : ''}`);
+    if (!slot) throw new UsageError(`unexpected argument "${word}"${command.cli.rest ? ' (put the command after --)' : ''}`);
     assign(input, slot, word, argumentName(slot));
   });
 

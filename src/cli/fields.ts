@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AnyOperation } from '../core/operations.js';
 
 export type FieldKind = 'boolean' | 'string' | 'number' | 'string[]';
@@ -25,40 +25,36 @@ export interface Field {
 
 export const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
+// Schemas are told apart by their definition's type, not with instanceof, so that describing a
+// command needs no zod of its own: dist/cli.js holds the fields and loads no schema library.
 function unwrap(schema: z.ZodType): { inner: z.ZodType; required: boolean; defaultValue?: unknown } {
   let current = schema;
   let required = true;
   let defaultValue: unknown;
   for (;;) {
-    if (current instanceof z.ZodDefault) {
+    const type = current.def.type;
+    if (type === 'default') {
       required = false;
-      defaultValue ??= current.def.defaultValue;
-      current = current.unwrap() as z.ZodType;
-    } else if (current instanceof z.ZodOptional) {
+      defaultValue ??= (current as z.ZodDefault).def.defaultValue;
+    } else if (type === 'optional') {
       required = false;
-      current = current.unwrap() as z.ZodType;
-    } else if (current instanceof z.ZodNullable) {
-      current = current.unwrap() as z.ZodType;
-    } else {
+    } else if (type !== 'nullable') {
       return { inner: current, required, ...(defaultValue === undefined ? {} : { defaultValue }) };
     }
+    current = (current as z.ZodDefault | z.ZodOptional | z.ZodNullable).unwrap() as z.ZodType;
   }
 }
 
-function kindOf(schema: z.ZodType): FieldKind {
-  if (schema instanceof z.ZodBoolean) return 'boolean';
-  if (schema instanceof z.ZodNumber) return 'number';
-  if (schema instanceof z.ZodArray) return 'string[]';
-  return 'string';
-}
+const KINDS: Partial<Record<z.ZodType['def']['type'], FieldKind>> = { boolean: 'boolean', number: 'number', array: 'string[]' };
 
-export function fieldsOf(operation: AnyOperation): Field[] {
+/** The command-line fields of an operation, read off its input schema. */
+export function schemaFields(operation: AnyOperation): Field[] {
   const shape = operation.input.shape as Record<string, z.ZodType>;
   const positional = operation.cli.positional ?? [];
   return Object.entries(shape).map(([name, schema]) => {
     const { inner, required, defaultValue } = unwrap(schema);
     const description = schema.description ?? inner.description;
-    const kind = kindOf(inner);
+    const kind = KINDS[inner.def.type] ?? 'string';
     const short = operation.cli.short?.[name];
     if (short && kind !== 'boolean') throw new Error(`${operation.name}: -${short} must stand for a boolean flag, and ${name} is not one`);
     return {
@@ -68,7 +64,7 @@ export function fieldsOf(operation: AnyOperation): Field[] {
       positional: positional.includes(name),
       rest: operation.cli.rest === name,
       ...(short ? { short: `-${short}` } : {}),
-      ...(inner instanceof z.ZodEnum ? { choices: inner.options.map(String) } : {}),
+      ...(inner.def.type === 'enum' ? { choices: (inner as z.ZodEnum).options.map(String) } : {}),
       ...(description ? { description } : {}),
       required,
       ...(defaultValue === undefined ? {} : { defaultValue }),
@@ -80,7 +76,7 @@ export function fieldsOf(operation: AnyOperation): Field[] {
 export const flagFields = (fields: readonly Field[]) => fields.filter((field) => !field.positional && !field.rest);
 
 /** Positional fields in the order the operation lists them. */
-export function positionalFields(operation: AnyOperation, fields: readonly Field[]): Field[] {
+export function positionalFields(operation: Pick<AnyOperation, 'name' | 'cli'>, fields: readonly Field[]): Field[] {
   const names = operation.cli.positional ?? [];
   return names.map((name, i) => {
     const field = fields.find((f) => f.name === name);

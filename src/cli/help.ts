@@ -1,7 +1,8 @@
-import type { AnyOperation, OperationRegistry } from '../core/operations.js';
+import type { AnyOperation } from '../core/operations.js';
 import { BERTH_VERSION } from '../core/version.js';
-import { commandsUnder } from './commands.js';
-import { fieldsOf, flagFields, placeholder, positionalFields, type Field } from './fields.js';
+import { asCommand, type Command } from './command.js';
+import { commandsUnder, type Listing, type Named } from './commands.js';
+import { flagFields, placeholder, positionalFields, type Field } from './fields.js';
 
 type Row = readonly [string, string];
 
@@ -21,16 +22,16 @@ function table(rows: readonly Row[], width = widthOf(rows)): string[] {
 }
 
 /** `berth --help`: every command, grouped by its first word. */
-export function overview(registry: OperationRegistry): string {
-  const sections = new Map<string, AnyOperation[]>();
-  for (const operation of registry.list()) {
+export function overview(listing: Listing<Named>): string {
+  const sections = new Map<string, Named[]>();
+  for (const operation of listing.list()) {
     const group = operation.cli.command.length > 1 ? operation.cli.command[0]! : '';
     sections.set(group, [...(sections.get(group) ?? []), operation]);
   }
-  const rows = (operations: AnyOperation[]) => operations.map((op): Row => [op.cli.command.join(' '), op.title]);
+  const rows = (operations: readonly Named[]) => operations.map((op): Row => [op.cli.command.join(' '), op.title]);
   const options: Row[] = [...GLOBAL_OPTIONS, [option('--version', '-v'), 'Print the version']];
   // One width for every section, so that the titles line up down the page.
-  const width = widthOf([...rows(registry.list()), ...options]);
+  const width = widthOf([...rows(listing.list()), ...options]);
   const lines = [`berth ${BERTH_VERSION}: isolated agent sessions and vault health`, '', 'Usage: berth <command> [options]'];
   for (const [group, operations] of sections) {
     lines.push('', group ? `${group[0]!.toUpperCase()}${group.slice(1)} commands:` : 'Commands:', ...table(rows(operations), width));
@@ -47,32 +48,33 @@ export function overview(registry: OperationRegistry): string {
 }
 
 /** `berth session`: the commands of one group. */
-export function groupHelp(registry: OperationRegistry, prefix: readonly string[]): string {
-  if (prefix.length === 0) return overview(registry);
+export function groupHelp(listing: Listing<Named>, prefix: readonly string[]): string {
+  if (prefix.length === 0) return overview(listing);
   const name = `berth ${prefix.join(' ')}`;
-  const rows = commandsUnder(registry, prefix).map((op): Row => [op.cli.command.slice(prefix.length).join(' '), op.title]);
+  const rows = commandsUnder(listing, prefix).map((op): Row => [op.cli.command.slice(prefix.length).join(' '), op.title]);
   return [`Usage: ${name} <command> [options]`, '', 'Commands:', ...table(rows), '', `Run "${name} <command> --help" for a command's options and examples.`].join('\n');
 }
 
 /** `berth session exec --help`: usage, description, arguments, options with their defaults, examples. */
-export function commandHelp(operation: AnyOperation): string {
-  const fields = fieldsOf(operation);
-  const positionals = positionalFields(operation, fields);
+export function commandHelp(described: Command | AnyOperation): string {
+  const command = asCommand(described);
+  const { fields } = command;
+  const positionals = positionalFields(command, fields);
   const flags = flagFields(fields);
   const rest = fields.find((f) => f.rest);
 
-  const usage = [`berth ${operation.cli.command.join(' ')}`];
+  const usage = [`berth ${command.cli.command.join(' ')}`];
   for (const field of positionals) usage.push(field.required ? placeholder(field) : `[${placeholder(field)}]`);
   for (const field of flags.filter((f) => f.required)) usage.push(`${field.flag} ${valueOf(field)}`);
   usage.push('[options]');
   if (rest) usage.push(rest.required ? `-- ${placeholder(rest)}` : `[-- ${placeholder(rest)}]`);
 
-  const lines = [`Usage: ${usage.join(' ')}`, '', ...wrap(operation.description, 80)];
+  const lines = [`Usage: ${usage.join(' ')}`, '', ...wrap(command.description, 80)];
   const argumentRows = [...positionals, ...(rest ? [rest] : [])].map((field): Row => [field.rest ? `-- ${placeholder(field)}` : placeholder(field), explain(field)]);
   if (argumentRows.length) lines.push('', 'Arguments:', ...table(argumentRows));
   const optionRows = flags.map((field): Row => [option(`${field.flag}${field.kind === 'boolean' ? '' : ` ${valueOf(field)}`}`, field.short), explain(field)]);
   lines.push('', 'Options:', ...table([...optionRows, ...GLOBAL_OPTIONS]));
-  const examples = (operation.cli.examples ?? []).map(splitExample).map(([command, comment]): Row => [`$ ${command}`, comment ? `# ${comment}` : '']);
+  const examples = (command.cli.examples ?? []).map(splitExample).map(([line, comment]): Row => [`$ ${line}`, comment ? `# ${comment}` : '']);
   if (examples.length) lines.push('', 'Examples:', ...table(examples));
   return lines.join('\n');
 }

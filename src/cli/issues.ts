@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { AnyOperation } from '../core/operations.js';
 import type { InputError } from '../core/errors.js';
-import { argumentName, fieldsOf, type Field } from './fields.js';
+import type { Command } from './command.js';
+import { argumentName, type Field } from './fields.js';
 
 type Issue = z.core.$ZodRawIssue;
 
@@ -10,8 +10,7 @@ type Issue = z.core.$ZodRawIssue;
  * names the flag or positional as the person typed it. A message the schema's author wrote
  * (`{ error: '...' }`) is kept and prefixed with the field; zod's own wording never reaches the person.
  */
-export function inputErrors(operation: AnyOperation): { errorMap: z.core.$ZodErrorMap; describe(error: InputError, raw: Record<string, unknown>): string } {
-  const fields = fieldsOf(operation);
+export function inputErrors({ fields }: Command): { errorMap: z.core.$ZodErrorMap; describe(error: InputError, raw: Record<string, unknown>): string } {
   const fieldAt = (path: readonly PropertyKey[] | undefined) => fields.find((f) => f.name === path?.[0]);
   const ours = new Set<string>();
   return {

@@ -1,20 +1,43 @@
-import { OperationRegistry } from './operations.js';
-import { createDoctorOperation, type DoctorDependencies } from './doctor/doctorOperation.js';
-import { createSessionOperations } from './sessions/operations.js';
-import { SessionService } from './sessions/service.js';
-import { createVaultFixOperations } from './vault/fixOperations.js';
-import { Vaults } from './vault/live.js';
-import { createVaultHealthOperation, type VaultHealthDependencies } from './vault/vaultOperation.js';
+/* eslint-disable @typescript-eslint/no-require-imports -- each area is required when it is built, not when the catalog is */
+import { OperationRegistry, type AnyOperation } from './operations.js';
+import type * as Doctor from './doctor/doctorOperation.js';
+import type * as SessionOperations from './sessions/operations.js';
+import type * as Service from './sessions/service.js';
+import type * as VaultFixes from './vault/fixOperations.js';
+import type * as LiveVaults from './vault/live.js';
+import type * as VaultHealth from './vault/vaultOperation.js';
 
-export type CatalogDependencies = DoctorDependencies &
-  Partial<VaultHealthDependencies> & {
+export type CatalogDependencies = Doctor.DoctorDependencies &
+  Partial<VaultHealth.VaultHealthDependencies> & {
     /** The sessions service a face shares with its views (sidebar, MCP); one is made from dockerHost otherwise. */
-    sessions?: SessionService;
+    sessions?: Service.SessionService;
   };
 
-/** The one table of operations that every face (CLI, MCP, extension) exposes. */
-export function createOperationCatalog(deps: CatalogDependencies = {}): OperationRegistry {
-  const sessions = deps.sessions ?? new SessionService({ dockerHost: deps.dockerHost });
-  const vaults = { ...deps, vaults: deps.vaults ?? new Vaults() };
-  return new OperationRegistry([createDoctorOperation(deps), ...createSessionOperations(sessions), createVaultHealthOperation(vaults), ...createVaultFixOperations(vaults)]);
+/**
+ * The table in parts, each loaded only when it is built: a face that needs one part (the CLI runs
+ * one command) never loads the others, so a session start reads no vault code and a vault scan no
+ * Docker client. In this order the parts make the table.
+ */
+const AREAS = {
+  doctor: (deps: CatalogDependencies): AnyOperation[] => [(require('./doctor/doctorOperation.js') as typeof Doctor).createDoctorOperation(deps)],
+  sessions: (deps: CatalogDependencies): AnyOperation[] => {
+    const { SessionService } = require('./sessions/service.js') as typeof Service;
+    const { createSessionOperations } = require('./sessions/operations.js') as typeof SessionOperations;
+    return createSessionOperations(deps.sessions ?? new SessionService({ dockerHost: deps.dockerHost }));
+  },
+  vault: (deps: CatalogDependencies): AnyOperation[] => {
+    const { Vaults } = require('./vault/live.js') as typeof LiveVaults;
+    const { createVaultHealthOperation } = require('./vault/vaultOperation.js') as typeof VaultHealth;
+    const { createVaultFixOperations } = require('./vault/fixOperations.js') as typeof VaultFixes;
+    const vaults = { ...deps, vaults: deps.vaults ?? new Vaults() };
+    return [createVaultHealthOperation(vaults), ...createVaultFixOperations(vaults)];
+  },
+};
+
+export type Area = keyof typeof AREAS;
+export const CATALOG_AREAS = Object.keys(AREAS) as Area[];
+
+/** The one table of operations that every face (CLI, MCP, extension) exposes, or the parts of it a face asks for. */
+export function createOperationCatalog(deps: CatalogDependencies = {}, areas: readonly Area[] = CATALOG_AREAS): OperationRegistry {
+  return new OperationRegistry(areas.flatMap((area) => AREAS[area](deps)));
 }

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { z } from 'zod';
 import { describeError } from '../../errors.js';
 import { resolveDockerEndpoint, type DockerEndpoint, type EndpointInputs } from './endpoint.js';
@@ -27,7 +27,10 @@ export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
 export function connectDocker(inputs: EndpointInputs = {}): { docker: Docker; endpoint: DockerEndpoint } {
   const endpoint = resolveDockerEndpoint(inputs);
-  return { docker: new Docker(endpoint.options), endpoint };
+  // Required by the first connection, not with this module: dockerode is the heaviest part of the sessions code, and nothing before a connection needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Dockerode = require('dockerode') as typeof Docker;
+  return { docker: new Dockerode(endpoint.options), endpoint };
 }
 
 /** Asks the engine for its version, bounded in time so a dead TCP endpoint cannot hang a caller. */
