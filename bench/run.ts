@@ -1,16 +1,20 @@
 // `npm run bench`: runs every benchmark in this folder, one after another, each printing its table.
-// The sessions bench needs a Docker engine; it is set up (and stopped after) as for the tests.
+// The sessions and CLI benches need a Docker engine; it is set up (and stopped after) as for the tests.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDocker } from '../test/support/docker.js';
 
+/** Files that serve the benches rather than being one. */
+const HELPERS = ['run.ts', 'table.ts', 'dockerRun.ts'];
+const NEEDS_DOCKER = ['sessions.ts', 'cli.ts'];
+
 async function main(): Promise<number> {
   const only = process.argv.slice(2);
   const benches = readdirSync(__dirname)
-    .filter((file) => file.endsWith('.ts') && !['run.ts', 'table.ts'].includes(file))
+    .filter((file) => file.endsWith('.ts') && !HELPERS.includes(file))
     .filter((file) => only.length === 0 || only.some((name) => file.startsWith(name)));
-  const docker = benches.includes('sessions.ts') ? await ensureDocker() : undefined;
+  const docker = benches.some((file) => NEEDS_DOCKER.includes(file)) ? await ensureDocker() : undefined;
   let failed = 0;
   try {
     for (const file of benches) {

@@ -8,37 +8,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createOperationCatalog } from '../src/core/catalog.js';
 import { silentContext } from '../src/core/operations.js';
-import { BERTH_VERSION } from '../src/core/version.js';
-import { containerOptions } from '../src/core/sessions/hardening.js';
-import { LABEL, containerName, sessionLabels } from '../src/core/sessions/labels.js';
-import { buildSpec } from '../src/core/sessions/spec.js';
-import { defaultSettings } from '../src/core/sessions/settings.js';
-import { invokingUser } from '../src/core/sessions/user.js';
+import { LABEL, containerName } from '../src/core/sessions/labels.js';
 import { BUSYBOX_IMAGE, busyboxImage } from '../test/support/images.js';
 import { REPO, sessionSandbox } from '../test/support/sessions.js';
+import { dockerRunArgs } from './dockerRun.js';
 import { median, printTable } from './table.js';
 
 const SAMPLES = 21;
 const ctx = silentContext('test', process.cwd());
-
-/** The docker CLI flags that make the same container Berth makes, read off Berth's own create options. */
-function dockerRunArgs(workspace: string): string[] {
-  const settings = { ...defaultSettings(), image: BUSYBOX_IMAGE };
-  const spec = buildSpec({ workspace, agent: 'shell' }, settings, { invoker: invokingUser(), secrets: {}, insideContainer: true });
-  const options = containerOptions(spec, { name: 'x', labels: sessionLabels(spec, 'baseline', new Date(), BERTH_VERSION) });
-  const host = options.HostConfig!;
-  return [
-    'run', '-d', '--init', '--user', options.User!, '--workdir', options.WorkingDir!,
-    '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges:true', '--read-only',
-    ...Object.entries(host.Tmpfs!).flatMap(([path, opts]) => ['--tmpfs', `${path}:${opts}`]),
-    '--pids-limit', String(host.PidsLimit), '--memory', String(host.Memory), '--memory-swap', String(host.MemorySwap),
-    '--cpus', String(spec.limits.cpus), '--network', 'none', '-v', host.Binds![0]!,
-    '--log-driver', host.LogConfig!.Type!, ...Object.entries(host.LogConfig!.Config ?? {}).flatMap(([key, value]) => ['--log-opt', `${key}=${value}`]),
-    ...options.Env!.flatMap((env) => ['-e', env]),
-    ...Object.entries(options.Labels!).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
-    BUSYBOX_IMAGE, ...options.Cmd!,
-  ];
-}
 
 async function main() {
   await busyboxImage();
@@ -49,7 +26,7 @@ async function main() {
   };
   try {
     const cold = createOperationCatalog({ sessions: box.service });
-    const runArgs = dockerRunArgs(box.workspace);
+    const runArgs = dockerRunArgs(box.workspace, BUSYBOX_IMAGE);
     const berth: number[] = [];
     const docker: number[] = [];
     const startCold = async () => {
