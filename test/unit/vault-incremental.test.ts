@@ -274,3 +274,29 @@ test('incremental: a note with 17,000 links and the notes beside it change and g
     await removeVault(root);
   }
 });
+
+test('a note\'s links to itself ([[Self]], [[#H]], [Self](Self.md)) do not save it from being an orphan', async () => {
+  const selfLinks = '# H\n[[Self]] [[#H]] [Self](Self.md) ![[Self]]\n';
+  const root = await makeVault({ 'A.md': '[[Self]]', 'Self.md': selfLinks, 'sub/Solo.md': '# H\n[[Solo]] [[#H]] [Solo](Solo.md) [[sub/Solo#H]]\n' });
+  try {
+    const index = new VaultIndex(root);
+    const orphans = () => index.report().orphans;
+    assert.deepEqual((await index.scan()).orphans, ['A.md', 'sub/Solo.md'], 'a scan: Solo links only itself');
+
+    // Self.md's own links join the group A.md's [[Self]] made (or made it): they add no backlink.
+    await index.update('A.md', 'no links');
+    assert.deepEqual(orphans(), ['A.md', 'Self.md', 'sub/Solo.md'], 'A.md no longer links Self.md');
+    await index.update('A.md', '[[Self]]');
+    assert.deepEqual(orphans(), ['A.md', 'sub/Solo.md']);
+    // Re-reading Self.md takes its own links out and puts them back: A.md's backlink stays.
+    await index.update('Self.md', selfLinks);
+    assert.deepEqual(orphans(), ['A.md', 'sub/Solo.md'], 'A.md still links Self.md');
+    await index.update('A.md', '');
+    assert.deepEqual(orphans(), ['A.md', 'Self.md', 'sub/Solo.md']);
+
+    await writeFiles(root, { 'A.md': '' });
+    assert.deepEqual((await new VaultIndex(root).scan()).orphans, ['A.md', 'Self.md', 'sub/Solo.md'], 'a fresh scan agrees');
+  } finally {
+    await removeVault(root);
+  }
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, symlink } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { test } from 'node:test';
 import { VaultIndex } from '../../src/core/vault/index.js';
@@ -181,6 +181,41 @@ test('a note at the vault root wins its bare name over a namesake in a folder (e
       index.linksFrom('Links.md').map((l) => l.target ?? l.status),
       ['Dup.md', 'sub/Dup.md', 'sub/Dup.md', 'broken'],
     );
+  } finally {
+    await removeVault(root);
+  }
+});
+
+test('a root file keeps its bare name however a link writes it, and takes it over or gives it back as it comes and goes', async () => {
+  // Two namesakes in folders make a bare name ambiguous, except that a file at the root keeps it (Obsidian).
+  const links = '[[Dup]] [[Dup.md]] [[Dup#H]] ![[Dup]] [[/Dup]] [t](Dup.md) [[pic.png]] [p](pic.png)';
+  const root = await makeVault({ 'Dup.md': '# H', 'sub/Dup.md': '# H', 'a/Dup.md': '# H', 'pic.png': 'png', 'sub/pic.png': 'png', 'other/Links.md': links });
+  try {
+    const index = new VaultIndex(root);
+    const targets = () => index.linksFrom('other/Links.md').map((l) => l.target ?? l.status);
+    const fresh = async () => assert.deepEqual(index.report(), await new VaultIndex(root).scan());
+    await index.scan();
+    assert.deepEqual(targets(), ['Dup.md', 'Dup.md', 'Dup.md', 'Dup.md', 'Dup.md', 'Dup.md', 'pic.png', 'pic.png']);
+
+    await rm(join(root, 'Dup.md'));
+    await index.remove('Dup.md');
+    assert.deepEqual(targets().slice(0, 6), Array(6).fill('ambiguous'), 'without the root note, two namesakes');
+    await fresh();
+    await writeFile(join(root, 'Dup.md'), '# H');
+    await index.update('Dup.md');
+    assert.deepEqual(targets().slice(0, 6), Array(6).fill('Dup.md'), 'the root note takes its name back');
+    await fresh();
+
+    // With one namesake left, links resolve to it by name until a root note comes.
+    await rm(join(root, 'Dup.md'));
+    await index.remove('Dup.md');
+    await rm(join(root, 'a'), { recursive: true });
+    await index.remove('a');
+    assert.deepEqual(targets().slice(0, 6), Array(6).fill('sub/Dup.md'));
+    await writeFile(join(root, 'Dup.md'), '# H');
+    await index.update('Dup.md');
+    assert.deepEqual(targets().slice(0, 6), Array(6).fill('Dup.md'), 'a root note takes the name over from its namesake');
+    await fresh();
   } finally {
     await removeVault(root);
   }
