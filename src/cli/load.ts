@@ -1,7 +1,7 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- the engine is required when a command runs, not with the entry */
+/* eslint-disable @typescript-eslint/no-require-imports -- the engine and its cache are required when a command runs, not with the entry */
 import { join } from 'node:path';
 import type { Area } from '../core/catalog.js';
-import { requireCached } from './codeCache.js';
+import type * as CodeCache from './codeCache.js';
 import type * as Engine from './engine.js';
 
 // esbuild.mjs sets it for dist/cli.js: the file, beside it, of the engine bundle. From source (tsx) it is not set.
@@ -14,5 +14,6 @@ declare const BERTH_ENGINE_BUNDLE: string | undefined;
  */
 export function loadEngine(area: Area | undefined): typeof Engine {
   if (typeof BERTH_ENGINE_BUNDLE === 'undefined') return require('./engine.js') as typeof Engine;
+  const { requireCached } = require('./codeCache.js') as typeof CodeCache;
   return requireCached(join(__dirname, BERTH_ENGINE_BUNDLE), area ?? 'catalog') as typeof Engine;
 }
