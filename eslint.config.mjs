@@ -13,7 +13,7 @@ import tseslint from 'typescript-eslint';
 const CORE_PATH = String.raw`^(\.\.\x2F)+core(\x2F|$)`;
 
 export default defineConfig(
-  { ignores: ['dist/', 'out/', 'test-results/', 'bench/results/', '.vscode-test/', '.cache/', '.stryker-tmp/', 'reports/'] },
+  { ignores: ['dist/', 'out/', 'test-results/', 'bench/results/', '.vscode-test/', '.cache/', '.stryker-tmp/', 'reports/mutation/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
