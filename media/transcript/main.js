@@ -9,6 +9,11 @@ import { createMarkdown } from '../../src/extension/sessions/transcriptMarkdown.
 const FRAME_BUDGET_MS = 12;
 /** Closer than this to the bottom counts as reading the latest output. */
 const BOTTOM_SLACK_PX = 40;
+/**
+ * Events per chunk of the page. Appending lays out only the open chunk; a full one is sealed
+ * (transcript.css) and skipped while out of view, so a long transcript costs what a short one does.
+ */
+const CHUNK_SIZE = 100;
 /** The reader's place is saved once scrolling pauses this long. */
 const SAVE_PLACE_MS = 200;
 
@@ -26,6 +31,9 @@ let head = 0;
 let scheduled = false;
 /** Where each tool call's result goes, by the call's id. */
 const slots = new Map();
+/** The chunk events go into now, and every top-level event in order (for finding the reader's place). */
+let chunk = null;
+const blocks = [];
 /**
  * Where the reader was when VS Code last dropped this page (it is rebuilt each time the panel is
  * shown): the first top-level event in view and where its top was. Null when they were at the
@@ -41,6 +49,8 @@ const toBottom = () => page.scrollTo({ top: page.scrollHeight });
 function resync() {
   log.replaceChildren();
   slots.clear();
+  chunk = null;
+  blocks.length = 0;
   accepted = 0;
   queue = [];
   head = 0;
@@ -55,36 +65,51 @@ function fragmentOf(event) {
   }
 }
 
+/** The open chunk, after sealing a full one at the height it has with all its events laid out. */
+function openChunk() {
+  if (chunk && chunk.childElementCount < CHUNK_SIZE) return chunk;
+  if (chunk) {
+    chunk.style.containIntrinsicSize = `auto ${chunk.offsetHeight}px`;
+    chunk.classList.add('sealed');
+  }
+  chunk = document.createElement('div');
+  chunk.className = 'chunk';
+  log.append(chunk);
+  return chunk;
+}
+
 function append(event) {
   const fragment = fragmentOf(event);
-  const parent = (fragment.resultFor !== undefined && slots.get(fragment.resultFor)) || log;
+  const slot = fragment.resultFor !== undefined && slots.get(fragment.resultFor);
+  const parent = slot || openChunk();
   parent.insertAdjacentHTML('beforeend', fragment.html);
-  if (fragment.toolUseId !== undefined) slots.set(fragment.toolUseId, parent.lastElementChild.querySelector('.tool-result-slot'));
+  const element = parent.lastElementChild;
+  if (!slot) blocks.push(element);
+  if (fragment.toolUseId !== undefined) slots.set(fragment.toolUseId, element.querySelector('.tool-result-slot'));
 }
 
 /** The first top-level event whose bottom is below the top of the view (they are in vertical order). */
 function firstInView() {
-  const events = log.children;
   let low = 0;
-  let high = events.length - 1;
+  let high = blocks.length - 1;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (events[middle].getBoundingClientRect().bottom > 0) high = middle;
+    if (blocks[middle].getBoundingClientRect().bottom > 0) high = middle;
     else low = middle + 1;
   }
   return low;
 }
 
 function savePlace() {
-  if (atBottom() || log.children.length === 0) return vscode.setState(null);
+  if (atBottom() || blocks.length === 0) return vscode.setState(null);
   const anchor = firstInView();
-  vscode.setState({ anchor, top: log.children[anchor].getBoundingClientRect().top });
+  vscode.setState({ anchor, top: blocks[anchor].getBoundingClientRect().top });
 }
 
 function restorePlace() {
   const { anchor, top } = place;
   place = null;
-  const element = log.children[anchor];
+  const element = blocks[anchor];
   if (element) page.scrollTo({ top: page.scrollTop + element.getBoundingClientRect().top - top });
 }
 

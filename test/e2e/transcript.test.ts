@@ -114,7 +114,7 @@ test('the result arrives live, folded when long; an error is marked; the end sho
 
 test('hidden and shown again, the panel is complete and where the reader left it; asking again shows the same panel without doubling it', { timeout: 90_000 }, async () => {
   const view = transcript();
-  const before = await view.locator('#log > .event').count();
+  const before = await view.locator('#log .chunk > .event').count();
   assert.ok(before >= 5, `${before} events`);
   // Folded again (a rebuilt page shows every result folded), and small, so that the transcript
   // is taller than the panel; the reader scrolls to the middle.
@@ -135,7 +135,7 @@ test('hidden and shown again, the panel is complete and where the reader left it
   await page.locator('.tabs-container .tab', { hasText: 'Transcript' }).click();
   await view.locator('.event.final').waitFor({ state: 'visible', timeout: 30_000 });
   assert.equal(await view.locator('.event.init[data-seen]').count(), 0, 'a new page, built again from the events the extension kept');
-  assert.equal(await view.locator('#log > .event').count(), before);
+  assert.equal(await view.locator('#log .chunk > .event').count(), before);
   const restored = await read.boundingBox();
   assert.ok(restored && Math.abs(restored.y - place.y) < 2, `the reader's place is in view again (${restored?.y} vs ${place.y})`);
   await screenshot(page, 'transcript-04-narrow');
@@ -144,7 +144,7 @@ test('hidden and shown again, the panel is complete and where the reader left it
   await page.locator('.quick-input-list .monaco-list-row', { hasText: session.id }).first().click({ timeout: 30_000 });
   await view.locator('#status', { hasText: 'The transcript is complete.' }).waitFor({ timeout: 30_000 });
   await page.waitForTimeout(1_500); // a doubled replay of a finished session's log would have arrived by now
-  assert.equal(await view.locator('#log > .event').count(), before);
+  assert.equal(await view.locator('#log .chunk > .event').count(), before);
   assert.equal(await page.locator('.tabs-container .tab', { hasText: 'Transcript' }).count(), 1, 'one panel per session');
   await screenshot(page, 'transcript-03-shown-again');
 });
