@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -11,22 +11,15 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'berth', 'code-cache');
 }
 
-type NodeModule = typeof Module & { enableCompileCache?(dir: string): unknown };
-
 /**
  * Requires a CommonJS bundle through V8's code cache, so that a run neither parses the bundle nor
- * compiles again the functions an earlier run compiled. Node 22.1 and later keep such a cache
- * themselves (module.enableCompileCache). On older Nodes the bundle is compiled here as Node would
+ * compiles again the functions an earlier run compiled. The bundle is compiled here as Node would
  * compile it, with the cache of the first run that had none, taken at exit so that it holds what
  * that run compiled; `variant` keeps one cache per kind of run (the CLI's part of the catalog).
- * A cache that cannot be read or written is only a slower start, never an error.
+ * Node 22.1 and later have module.enableCompileCache, but it keeps only what is compiled at load,
+ * which saves half as much. A cache that cannot be read or written is only a slower start, never an error.
  */
 export function requireCached(file: string, variant: string, dir = codeCacheDir()): unknown {
-  const native = (Module as NodeModule).enableCompileCache;
-  if (native) {
-    native(dir);
-    return createRequire(file)(file);
-  }
   const source = readFileSync(file);
   const stem = `${basename(file, '.js')}-${variant}-`;
   // V8 checks its version and flags, but knows a source only by its length: the name carries a hash of the content.
