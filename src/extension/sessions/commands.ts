@@ -110,13 +110,14 @@ export function sessionCommands(deps: SessionCommandDeps): OperationCommand[] {
     },
     {
       command: 'berth.session.attach',
-      // An interactive session has a terminal of its own (Claude Code's TUI); any other gets a shell.
-      operation: (input) => (input.interactive ? 'session.attach' : 'session.exec'),
+      // An interactive session has a terminal of its own (Claude Code's TUI); any other gets a
+      // shell, which is the only input with a command (`interactive` there is exec's -i).
+      operation: (input) => (input.command ? 'session.exec' : 'session.attach'),
       presentation: { kind: 'terminal', name: (input) => `Berth ${idOf(input).slice(0, 6)}`, tty: () => true },
       async input(arg) {
         const session = await sessionOf(deps, arg, running, 'attach to');
         if (!session) return undefined;
-        return session.interactive ? { id: session.id, interactive: true } : { id: session.id, interactive: true, tty: true, command: ['sh'] };
+        return session.interactive ? { id: session.id } : { id: session.id, interactive: true, tty: true, command: ['sh'] };
       },
     },
     {
