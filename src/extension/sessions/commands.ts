@@ -92,7 +92,9 @@ export function sessionCommands(deps: SessionCommandDeps): OperationCommand[] {
       async done(output) {
         const session = output as Session;
         await reveal(session);
-        await vscode.commands.executeCommand(session.interactive ? 'berth.session.attach' : 'berth.session.transcript', session.id);
+        // Not awaited: the terminal or the transcript lasts as long as the session, and the
+        // "starting" notification must end once the session has started.
+        void vscode.commands.executeCommand(session.interactive ? 'berth.session.attach' : 'berth.session.transcript', session.id);
       },
     },
     {
@@ -105,7 +107,8 @@ export function sessionCommands(deps: SessionCommandDeps): OperationCommand[] {
       },
       async done(output) {
         await reveal(output);
-        await vscode.commands.executeCommand('berth.session.attach', (output as Session).id);
+        // Not awaited, as above: the shell's terminal stays open long after the start.
+        void vscode.commands.executeCommand('berth.session.attach', (output as Session).id);
       },
     },
     {
