@@ -80,6 +80,6 @@ test('the packaged README is the repository README, its links as written', async
 
 test('it holds nothing else: no sources, tests, dependencies or source maps', () => {
   const expected =
-    /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|core|cli|cli-engine|transcript)\.js|media\/(berth\.svg|agent-image\/.+|transcript\/transcript\.css)))$/;
+    /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|core|cli|cli-engine|transcript)\.js|media\/(berth\.svg|agent-image\/.+|transcript\/transcript\.css|walkthrough\/[^/]+\.md)))$/;
   assert.deepEqual([...files.keys()].filter((name) => !expected.test(name)), []);
 });
