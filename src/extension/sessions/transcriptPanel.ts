@@ -50,14 +50,9 @@ export class TranscriptPanel implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   /** The run that fills the panel now; a newer one replaces it. */
   private current: AbortController | undefined;
+  /** Aborted when the person closes the panel: every run stops with it. */
   private readonly closed = new AbortController();
-  private readonly disposeEmitter = new vscode.EventEmitter<void>();
   private readonly subscriptions: vscode.Disposable[] = [];
-
-  /** Fires when the person closes the panel (or it is disposed); every run's signal is aborted by then. */
-  readonly onDidDispose = this.disposeEmitter.event;
-  /** Aborted when the panel closes. */
-  readonly signal = this.closed.signal;
 
   private constructor(
     extensionUri: vscode.Uri,
@@ -157,7 +152,5 @@ export class TranscriptPanel implements vscode.Disposable {
     this.closed.abort();
     TranscriptPanel.panels.delete(this.sessionId);
     for (const subscription of this.subscriptions) subscription.dispose();
-    this.disposeEmitter.fire();
-    this.disposeEmitter.dispose();
   }
 }
