@@ -47,6 +47,13 @@ test('an item says what the session is, how it is doing, and offers what fits it
   assert.equal(done.description, 'shell · 5m · done', 'no usage once ended');
   assert.equal(done.contextValue, 'berth.session.ended');
 
+  // Stop Session on a shell (sleep under tini) leaves exit 143: a person's stop, not a failure.
+  const stopped = sessionItem(session({ state: 'exited', exitCode: 143, oomKilled: false, agent: 'shell' }), undefined, NOW);
+  assert.equal(stopped.phase, 'ended');
+  assert.equal(stopped.description, 'shell · 5m · stopped');
+  assert.equal(stopped.contextValue, 'berth.session.ended');
+  assert.equal(sessionItem(session({ state: 'exited', exitCode: 137, oomKilled: false }), undefined, NOW).description, 'claude · 5m · stopped', 'killed after the grace period');
+
   const failed = sessionItem(session({ state: 'exited', exitCode: 137, oomKilled: true }), undefined, NOW);
   assert.equal(failed.phase, 'failed');
   assert.match(failed.description, /out of memory/);

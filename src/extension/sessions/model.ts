@@ -28,6 +28,15 @@ export interface WorkspaceGroup {
 
 export type SessionsTree = { grouped: false; items: SessionItem[] } | { grouped: true; groups: WorkspaceGroup[] };
 
+/**
+ * Stopped, not failed: what `docker stop` (Stop Session, the max-age reaper) leaves behind, the
+ * agent ended by SIGTERM (128+15) or, after the grace period, SIGKILL (128+9). A shell session
+ * never ends any other way.
+ */
+function wasStopped(session: Pick<Session, 'exitCode' | 'oomKilled'>): boolean {
+  return !session.oomKilled && (session.exitCode === 143 || session.exitCode === 137);
+}
+
 export function phaseOf(session: Pick<Session, 'state' | 'exitCode' | 'oomKilled'>): SessionPhase {
   switch (session.state) {
     case 'starting':
@@ -36,7 +45,7 @@ export function phaseOf(session: Pick<Session, 'state' | 'exitCode' | 'oomKilled
     case 'paused':
       return 'running';
     default:
-      return session.exitCode === 0 && !session.oomKilled ? 'ended' : 'failed';
+      return (session.exitCode === 0 && !session.oomKilled) || wasStopped(session) ? 'ended' : 'failed';
   }
 }
 
@@ -66,7 +75,7 @@ function hasTranscript(session: Session): boolean {
 export function sessionItem(session: Session, stats: SessionStats | undefined, now: number): SessionItem {
   const phase = phaseOf(session);
   const usage = phase === 'running' && stats ? [stats.cpuPercent === null ? '' : `${stats.cpuPercent.toFixed(0)}% CPU`, stats.memoryBytes === null ? '' : mib(stats.memoryBytes)].filter(Boolean) : [];
-  const outcome = phase === 'failed' ? (session.oomKilled ? 'out of memory' : `exit ${session.exitCode ?? '?'}`) : phase === 'ended' ? 'done' : '';
+  const outcome = phase === 'failed' ? (session.oomKilled ? 'out of memory' : `exit ${session.exitCode ?? '?'}`) : phase === 'ended' ? (wasStopped(session) ? 'stopped' : 'done') : '';
   const description = [session.isolated ? '' : 'NOT ISOLATED', session.agent, age(session.created, now), outcome, ...usage].filter(Boolean).join(' · ');
   const tooltip = [
     `${session.agent} session ${session.id}${session.isolated ? '' : ' (NOT ISOLATED: a local process with your own rights)'}`,
