@@ -391,6 +391,8 @@ export class DockerProvider implements ExecutionProvider {
     raw.on('close', dispose);
     raw.on('error', dispose);
     signal?.addEventListener('abort', dispose, { once: true });
+    // A caller that gave up before the stream opened gets no stream that runs until the session ends.
+    if (signal?.aborted) dispose();
     return { stdout, stderr, dispose };
   }
 

@@ -266,6 +266,7 @@ export class ProcessProvider implements ExecutionProvider {
       stderr.end();
     };
     signal?.addEventListener('abort', dispose, { once: true });
+    if (signal?.aborted) dispose();
     // No engine to stream from: follow polls the log files until the process has ended.
     void (async () => {
       try {
