@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadAll } from 'js-yaml';
 import { isPlainMapping } from '../../src/core/vault/frontmatter.js';
-import { NoteParser, own, parseNote, type ParsedLink } from '../../src/core/vault/links.js';
+import { own, parseNote, type ParsedLink } from '../../src/core/vault/links.js';
 
 const targets = (text: string) => parseNote(text).links.map((l) => l.raw);
 const only = (text: string): ParsedLink => {
@@ -227,17 +227,4 @@ test('own() copies a text exactly, with or without %, escapes, control character
   for (const text of texts) assert.equal(own(text), text);
   const note = `# Title\n\nsee [[${'a'.repeat(40)}]]`;
   assert.equal(own(note.slice(15, 55)), 'a'.repeat(40));
-});
-
-test('a NoteParser reused note after note gives each note exactly its own content', () => {
-  const parser = new NoteParser();
-  const big = '---\ntags: [a\n---\n# One\n# Two\n[[a]] [[b#x]] [c](c.md) [r][ref] ^id1\ntext ^id2\n\n[ref]: d.md';
-  const first = parser.parse(big);
-  assert.deepEqual(first.links.toArray().map((l) => l.raw), ['a', 'b#x', 'c.md', 'd.md']);
-  assert.deepEqual([first.headingCount, first.blockCount, first.frontmatterProblem !== undefined], [2, 2, true]);
-  const second = parser.parse('# Only\n[[z]]');
-  assert.deepEqual(second.links.toArray(), [{ raw: 'z', path: 'z', fragment: undefined, syntax: 'wikilink', embed: false, line: 2, column: 1, length: 5 }]);
-  assert.deepEqual([second.headings.slice(0, second.headingCount), second.blockCount, second.frontmatterProblem, second.empty], [['Only'], 0, undefined, false]);
-  const empty = parser.parse('');
-  assert.deepEqual([empty.links.count, empty.headingCount, empty.blockCount, empty.empty], [0, 0, 0, true]);
 });

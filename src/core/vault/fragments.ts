@@ -66,10 +66,9 @@ export function hasFragment(note: FragmentTargets, fragment: string, syntax: 'wi
   return true;
 }
 
-/** The first `count` items, one per line, as `FragmentTargets` keeps them. */
-export function joinLines(items: readonly string[], count: number): string {
-  if (count === 0) return '';
-  return count === 1 ? items[0]! : items.slice(0, count).join('\n');
+/** The items, one per line, as `FragmentTargets` keeps them. */
+export function joinLines(items: readonly string[]): string {
+  return items.join('\n');
 }
 
 export function lines(joined: string): string[] {

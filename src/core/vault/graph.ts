@@ -1,8 +1,7 @@
 import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js';
 import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
-import { LinkList } from './linkList.js';
-import { linkFragment, linkPath, own, type NoteContent, type ParsedLink } from './links.js';
+import { linkFragment, linkPath, own, type ParsedLink, type ParsedNote } from './links.js';
 import { Ambiguous, baseName, folderKey, groupKey, LookedUp, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
@@ -180,7 +179,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   /** The content of the `index`-th note given to `startBuild` (a note that could not be read is removed instead). */
-  addBuiltNote(index: number, content: NoteContent): void {
+  addBuiltNote(index: number, content: ParsedNote): void {
     this.fillNote(this.buildOrder[index]!, content);
   }
 
@@ -218,17 +217,13 @@ export class VaultGraph implements HealthFacts {
   }
 
   /** A note's content as the graph has it, for moving the note without reading it again. */
-  content(path: string): NoteContent | undefined {
+  content(path: string): ParsedNote | undefined {
     const file = this.names.fileAt(path);
     if (!file?.isNote || file.unreadable) return undefined;
-    const headings = lines(file.headings);
-    const blocks = lines(file.blocks);
     return {
-      links: LinkList.of(linksIn(file)),
-      headings,
-      headingCount: headings.length,
-      blocks,
-      blockCount: blocks.length,
+      links: file.links.map(({ group, line, column, length, embed }) => ({ raw: group.raw, path: group.path, fragment: group.fragment, syntax: group.syntax, embed, line, column, length })),
+      headings: lines(file.headings),
+      blocks: lines(file.blocks),
       frontmatterProblem: file.frontmatterProblem,
       empty: file.empty,
     };
@@ -241,7 +236,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   /** Adds or replaces a note. */
-  setNote(path: string, content: NoteContent): void {
+  setNote(path: string, content: ParsedNote): void {
     const existing = this.names.fileAt(path);
     if (existing?.isNote) this.detachNote(existing);
     const file = existing ?? this.addFile(path, true);
@@ -336,33 +331,25 @@ export class VaultGraph implements HealthFacts {
   }
 
   /** Gives a note its content and files its links in their groups (see `join`). */
-  private fillNote(file: FileNode, content: NoteContent): void {
+  private fillNote(file: FileNode, content: ParsedNote): void {
     const { path } = file;
-    const { links } = content;
-    const count = links.count;
     // In place before its links join: outside a build, a link to its own heading is checked against it.
-    file.headings = joinLines(content.headings, content.headingCount);
-    file.blocks = joinLines(content.blocks, content.blockCount);
+    file.headings = joinLines(content.headings);
+    file.blocks = joinLines(content.blocks);
     file.frontmatterProblem = content.frontmatterProblem;
     file.empty = content.empty;
-    for (let i = 0; i < count; i++) {
-      const group = this.join(file, links, i);
-      file.links.push({ group, line: links.line[i]!, column: links.column[i]!, length: links.length[i]!, embed: links.embed[i]! });
-    }
-    this.linkCount += count;
+    file.links = content.links.map((link) => ({ group: this.join(file, link), line: link.line, column: link.column, length: link.length, embed: link.embed }));
+    this.linkCount += file.links.length;
     // A note being built is in neither set yet.
     if (content.empty || !this.building) toggle(this.emptyNotes, path, content.empty);
     if (content.frontmatterProblem || !this.building) toggle(this.withFrontmatterProblems, path, content.frontmatterProblem !== undefined);
   }
 
   /**
-   * Puts the note's `i`-th link in the link's group, made (and resolved) if there is none.
+   * Puts one of the note's links in its group, made (and resolved) if there is none.
    * A note's links join one after another, so a note already in the group is its last source.
    */
-  private join(file: FileNode, links: LinkList, i: number): LinkGroup {
-    const raw = links.raw[i]!;
-    const path = links.path[i]!;
-    const syntax = links.syntax[i]!;
+  private join(file: FileNode, { raw, path, syntax }: ParsedLink): LinkGroup {
     const key = groupKey(file.path, raw, path, syntax);
     let group = this.groups.get(key);
     if (!group) {

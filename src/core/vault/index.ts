@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Progress } from '../operations.js';
 import { VaultGraph, type IndexedLink } from './graph.js';
 import { buildReport, type VaultReport } from './health.js';
-import { NoteParser, type NoteContent } from './links.js';
+import { parseNote, type ParsedNote } from './links.js';
 import { NoteReader, UNREADABLE } from './noteReader.js';
 import { baseName, isNotePath } from './resolve.js';
 import { checkVaultFolder, leadsToVaultFile, VaultFilter, walkVault } from './walk.js';
@@ -49,7 +49,6 @@ export class VaultIndex {
   private unreadable = new Set<string>();
   private filter: VaultFilter;
   private graph = new VaultGraph();
-  private readonly parser = new NoteParser();
   private scanned = false;
   private cached: VaultReport | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -210,7 +209,7 @@ export class VaultIndex {
       const text = reader.read(this.absolutePath(path));
       if (text === undefined) graph.removeFile(path);
       else if (text === UNREADABLE) graph.addUnreadableBuiltNote(next);
-      else graph.addBuiltNote(next, this.parser.parse(text));
+      else graph.addBuiltNote(next, parseNote(text));
       next++;
       // The clock every 16 notes (a note takes some 30 µs): a slice need not end on the dot.
       if ((next & 15) === 0 && performance.now() > until) break;
@@ -219,11 +218,11 @@ export class VaultIndex {
   }
 
   /** Brings one path (file or new folder) in line with the disk. */
-  private async apply(rel: string, text?: string, content?: NoteContent): Promise<void> {
+  private async apply(rel: string, text?: string, content?: ParsedNote): Promise<void> {
     this.cached = undefined;
     if (!this.filter.includes(rel) || this.behindLinkedFolder(rel)) return this.forgetUnder(rel);
     if (content && isNotePath(rel)) return this.graph.setNote(rel, content);
-    if (text !== undefined && isNotePath(rel)) return this.graph.setNote(rel, this.parser.parse(text));
+    if (text !== undefined && isNotePath(rel)) return this.graph.setNote(rel, parseNote(text));
     const path = this.absolutePath(rel);
     let info;
     try {
@@ -249,7 +248,7 @@ export class VaultIndex {
     const read = new NoteReader(this.realRoot).read(path);
     if (read === undefined) this.graph.removeFile(rel);
     else if (read === UNREADABLE) this.graph.setUnreadableNote(rel);
-    else this.graph.setNote(rel, this.parser.parse(read));
+    else this.graph.setNote(rel, parseNote(read));
   }
 
   /**

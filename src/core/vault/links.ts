@@ -1,5 +1,4 @@
 import { readFrontmatter, type FrontmatterProblem } from './frontmatter.js';
-import { LinkList } from './linkList.js';
 
 /**
  * The link scanner, written by hand. A full scan parses each note once in a fresh process, so most
@@ -86,55 +85,23 @@ interface Fence {
   length: number;
 }
 
-/**
- * A note's content as a NoteParser holds it: valid until its next parse, which reuses the storage.
- * Only the first `headingCount` headings and `blockCount` block ids are the note's.
- */
-export interface NoteContent {
-  readonly links: LinkList;
-  readonly headings: readonly string[];
-  readonly headingCount: number;
-  readonly blocks: readonly string[];
-  readonly blockCount: number;
-  readonly frontmatterProblem: FrontmatterProblem | undefined;
-  readonly empty: boolean;
-}
-
-/**
- * Parses notes one after another into the same storage, for a scan that reads thousands: a parse
- * makes no arrays and no object per link (see LinkList).
- */
-export class NoteParser {
-  private readonly scanner = new Scanner();
-
-  parse(text: string): NoteContent {
-    const { scanner } = this;
-    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-    let line = 1;
-    const frontmatter = readFrontmatter(text, start);
-    if (frontmatter) {
-      start = frontmatter.bodyStart;
-      line = frontmatter.bodyLine;
-    }
-    scanner.reset(text, frontmatter?.problem);
-    scanner.scan(start, line);
-    scanner.resolveReferences();
-    scanner.empty = isBlankFrom(text, start);
-    return scanner;
-  }
-}
-
-// Made on first use: Scanner is declared below.
-let shared: NoteParser | undefined;
-
 export function parseNote(text: string): ParsedNote {
-  const content = (shared ??= new NoteParser()).parse(text);
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  const frontmatter = readFrontmatter(text, start);
+  if (frontmatter) {
+    start = frontmatter.bodyStart;
+    line = frontmatter.bodyLine;
+  }
+  const scanner = new Scanner(text);
+  scanner.scan(start, line);
+  scanner.resolveReferences();
   return {
-    links: content.links.toArray(),
-    headings: content.headings.slice(0, content.headingCount),
-    blocks: content.blocks.slice(0, content.blockCount),
-    frontmatterProblem: content.frontmatterProblem,
-    empty: content.empty,
+    links: scanner.links,
+    headings: scanner.headings,
+    blocks: scanner.blocks,
+    frontmatterProblem: frontmatter?.problem,
+    empty: isBlankFrom(text, start),
   };
 }
 
@@ -151,67 +118,37 @@ const LOWER_BLOCK_ID = /[0-9a-z-]+/y;
 /** URLs (`https:`, `mailto:`, ...) and network paths are not links to notes. */
 const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
 
-/** Its storage (links, headings, blocks) serves note after note; `reset` sets the rest for each. */
-class Scanner implements NoteContent {
-  private text!: string;
-  readonly links = new LinkList();
+/** One note's body, scanned once. */
+class Scanner {
+  readonly links: ParsedLink[] = [];
   readonly headings: string[] = [];
-  headingCount!: number;
   readonly blocks: string[] = [];
-  blockCount!: number;
-  frontmatterProblem!: FrontmatterProblem | undefined;
-  empty!: boolean;
   /** Made on the first definition: few notes have any. */
-  private definitions!: Map<string, string> | undefined;
-  private references: ReferenceUse[] = [];
+  private definitions: Map<string, string> | undefined = undefined;
+  private readonly references: ReferenceUse[] = [];
   /** Set by inlineDestination. */
-  private destination!: string;
+  private destination = '';
   /** Inside a fence, or in a comment that began on an earlier line. */
-  private hidden!: boolean;
-  private fence!: Fence | undefined;
+  private hidden = false;
+  private fence: Fence | undefined = undefined;
   /** Where an open `%%` or `<!--` comment ends (after its closing marker), past the text if never. */
-  private commentEnd!: number;
+  private commentEnd = 0;
   /**
    * The next of each thing that can start something inline (and of `|`, which ends a wikilink's
    * target), at or after where it was last looked for: indexOf jumps over the prose between them.
    * A lone `%` or `<` is plain text, so `%%` and `<!--` are looked for, and the `%20` in a markdown
    * link sends the scan nowhere.
    */
-  private nextOpen!: number;
-  private nextPipe!: number;
+  private nextOpen = -1;
+  private nextPipe = -1;
   /** The first of the rarer four below. */
-  private nextRare!: number;
-  private nextTick!: number;
-  private nextPercents!: number;
-  private nextHtmlComment!: number;
-  private nextBackslash!: number;
+  private nextRare = -1;
+  private nextTick = -1;
+  private nextPercents = -1;
+  private nextHtmlComment = -1;
+  private nextBackslash = -1;
 
-  constructor() {
-    this.reset('', undefined);
-  }
-
-  /** Begins a note. */
-  reset(text: string, frontmatterProblem: FrontmatterProblem | undefined): void {
-    this.text = text;
-    this.links.clear();
-    this.headingCount = 0;
-    this.blockCount = 0;
-    this.frontmatterProblem = frontmatterProblem;
-    this.empty = false;
-    this.definitions = undefined;
-    if (this.references.length) this.references = [];
-    this.destination = '';
-    this.hidden = false;
-    this.fence = undefined;
-    this.commentEnd = 0;
-    this.nextOpen = -1;
-    this.nextPipe = -1;
-    this.nextRare = -1;
-    this.nextTick = -1;
-    this.nextPercents = -1;
-    this.nextHtmlComment = -1;
-    this.nextBackslash = -1;
-  }
+  constructor(private readonly text: string) {}
 
   /** The body, from `pos` on line `line`; most lines need no more than a glance at their first character. */
   scan(pos: number, line: number): void {
@@ -294,7 +231,7 @@ class Scanner implements NoteContent {
     if (first - start >= 4) return start;
     if (c === HASH) {
       const title = headingTitle(text, first, end);
-      if (title !== undefined) this.headings[this.headingCount++] = own(title);
+      if (title !== undefined) this.headings.push(own(title));
     } else if (c === OPEN && this.definition(first, end)) {
       return end;
     }
@@ -323,8 +260,7 @@ class Scanner implements NoteContent {
     // own(): a lower-case slice of 13 or more characters is a view that keeps the whole note alive:
     // with ids like `^block-with-long-id-1`, the heap after a 10,000-note scan was 46.6 MB, not 34.5.
     if (id === undefined) return;
-    for (let i = 0; i < this.blockCount; i++) if (this.blocks[i] === id) return;
-    this.blocks[this.blockCount++] = own(id);
+    if (!this.blocks.includes(id)) this.blocks.push(own(id));
   }
 
   /** The line's inline constructs, from `i` (its start, or where a comment closed) to `end`. */
@@ -537,16 +473,16 @@ class Scanner implements NoteContent {
       const destination = definitions.get(referenceKey(use.label));
       if (destination !== undefined && addMarkdownLink(links, destination, use.embed, use.line, use.column, use.length)) found = true;
     }
-    if (found) links.sortByPosition();
+    if (found) links.sort((a, b) => a.line - b.line || a.column - b.column);
   }
 }
 
 /** `raw` is the target, trimmed: `Note#Heading`. Returns false, adding nothing, when it names nothing. */
-function addWikilink(links: LinkList, raw: string, embed: boolean, line: number, column: number, length: number): boolean {
+function addWikilink(links: ParsedLink[], raw: string, embed: boolean, line: number, column: number, length: number): boolean {
   const path = linkPath(raw, 'wikilink');
   const fragment = linkFragment(raw, 'wikilink');
   if (!path && !fragment) return false;
-  links.push(raw, path, fragment, 'wikilink', embed, line, column, length);
+  links.push({ raw, path, fragment, syntax: 'wikilink', embed, line, column, length });
   return true;
 }
 
@@ -654,14 +590,14 @@ function find(text: string, char: string, from: number): number {
 }
 
 /** Adds a markdown destination as a link; returns false, adding nothing, for URLs (`https:`, `mailto:`, ...) and empty ones. */
-function addMarkdownLink(links: LinkList, destination: string, embed: boolean, line: number, column: number, length: number): boolean {
+function addMarkdownLink(links: ParsedLink[], destination: string, embed: boolean, line: number, column: number, length: number): boolean {
   // Only a letter (a scheme) or a `/` can begin one: `../note.md` and `#heading` need no regex.
   const c = destination.charCodeAt(0) | 32;
   if (((c >= 97 && c <= 122) || c === 47) && EXTERNAL.test(destination)) return false;
   const path = linkPath(destination, 'markdown');
   const fragment = linkFragment(destination, 'markdown');
   if (!path && !fragment) return false;
-  links.push(destination, path, fragment, 'markdown', embed, line, column, length);
+  links.push({ raw: destination, path, fragment, syntax: 'markdown', embed, line, column, length });
   return true;
 }
 
