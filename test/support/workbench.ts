@@ -47,6 +47,8 @@ export interface StartOptions {
   stateDir?: string;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
+  /** Workspace trust as a person has it: the folder opens untrusted (Restricted Mode) until they trust it. */
+  workspaceTrust?: boolean;
 }
 
 /** Starts a real VS Code (code-server) on 127.0.0.1 with the packaged Berth extension installed. */
@@ -61,7 +63,8 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   // Installed as a user installs it, so that the tests drive what a user gets. --force replaces
   // the same version left in a kept profile (npm start).
   await run(node, [entry, '--install-extension', vsix, '--force', '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], { quiet: true });
-  await writeFile(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...baseSettings, ...options.settings }, null, 2));
+  const trust = options.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {};
+  await writeFile(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...baseSettings, ...trust, ...options.settings }, null, 2));
 
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
@@ -72,7 +75,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir,
