@@ -51,7 +51,9 @@ function engineSessions(workspace: string, all = false): Map<string, string> {
 }
 
 const sessionsPane = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Sessions' }) });
-const sessionRow = (id: string) => sessionsPane().locator('.monaco-list-row', { hasText: id });
+/** A session's row: its label is the agent, its description starts with the id's first six digits. */
+const sessionRow = (id: string) => sessionsPane().locator('.monaco-list-row', { hasText: id.slice(0, 6) });
+const label = (row: Locator) => row.locator('.label-name');
 const description = (row: Locator) => row.locator('.label-description');
 const icon = (row: Locator) => row.locator('.custom-view-tree-node-item-icon');
 
@@ -133,7 +135,8 @@ test('New Shell Session: an item, running, a container in the engine, and a term
   [shellId] = [...engineSessions(box.workspace).keys()] as [string];
   const row = sessionRow(shellId);
   await row.waitFor({ state: 'visible', timeout: 15_000 });
-  assert.match(await description(row).innerText(), /^shell\b/);
+  assert.equal(await label(row).innerText(), 'shell');
+  assert.match(await description(row).innerText(), new RegExp(`^${shellId.slice(0, 6)} · `));
   // Briefly "starting" (a spinner) while the start finishes, then running, from the engine's events.
   await icon(row).and(page.locator('.codicon-vm-running')).waitFor({ state: 'visible', timeout: 15_000 });
   await shot('shell-item');
@@ -155,7 +158,7 @@ test('Stop Session from the item’s context menu: the item shows it ended, with
   const row = sessionRow(shellId);
   await contextMenu(row, 'Stop Session', 'context-menu');
   // Stopped by the person: ended and greyed, not "exit 143" in red as if the shell had failed.
-  await description(row).filter({ hasText: /^shell · \d+[smhd] · stopped$/ }).waitFor({ state: 'visible', timeout: 15_000 });
+  await description(row).filter({ hasText: new RegExp(`^${shellId.slice(0, 6)} · \\d+[smhd] · stopped$`) }).waitFor({ state: 'visible', timeout: 15_000 });
   assert.match((await icon(row).getAttribute('class')) ?? '', /codicon-vm-outline/);
   assert.notEqual(engineSessions(box.workspace, true).get(shellId), 'running');
   await shot('stopped');
@@ -175,7 +178,7 @@ test('a session the CLI starts appears in the view by itself, and goes when the 
   const { id } = JSON.parse(started.stdout) as Session;
   const row = sessionRow(id);
   await row.waitFor({ state: 'visible', timeout: 10_000 });
-  assert.match(await description(row).innerText(), /^shell\b/);
+  assert.equal(await label(row).innerText(), 'shell');
   await shot('cli-session');
 
   const removed = await cli(['session', 'rm', id], { env });

@@ -30,8 +30,8 @@ const stats: SessionStats = { id: 'a1b2c3d4e5f6', cpuPercent: 12.4, memoryBytes:
 
 test('an item says what the session is, how it is doing, and offers what fits its state', () => {
   const running = sessionItem(session({}), stats, NOW);
-  assert.equal(running.label, 'a1b2c3d4e5f6');
-  assert.equal(running.description, 'claude · 5m · 12% CPU · 120 MiB');
+  assert.equal(running.label, 'claude');
+  assert.equal(running.description, 'a1b2c3 · 5m · 12% CPU · 120 MiB');
   assert.equal(running.contextValue, 'berth.session.running.transcript');
   assert.deepEqual(running.icon, { id: 'vm-running', color: 'testing.iconPassed' });
   assert.ok(running.tooltip.includes('Workspace: /home/me/notes → /workspace (rw)'));
@@ -40,19 +40,19 @@ test('an item says what the session is, how it is doing, and offers what fits it
 
   const interactive = sessionItem(session({ interactive: true }), undefined, NOW);
   assert.equal(interactive.contextValue, 'berth.session.running.interactive');
-  assert.equal(interactive.description, 'claude · 5m', 'no usage without a sample');
+  assert.equal(interactive.description, 'a1b2c3 · 5m', 'no usage without a sample');
 
   const done = sessionItem(session({ state: 'exited', exitCode: 0, agent: 'shell' }), stats, NOW);
   assert.equal(done.phase, 'ended');
-  assert.equal(done.description, 'shell · 5m · done', 'no usage once ended');
+  assert.equal(done.description, 'a1b2c3 · 5m · done', 'no usage once ended');
   assert.equal(done.contextValue, 'berth.session.ended');
 
   // Stop Session on a shell (sleep under tini) leaves exit 143: a person's stop, not a failure.
   const stopped = sessionItem(session({ state: 'exited', exitCode: 143, oomKilled: false, agent: 'shell' }), undefined, NOW);
   assert.equal(stopped.phase, 'ended');
-  assert.equal(stopped.description, 'shell · 5m · stopped');
+  assert.equal(stopped.description, 'a1b2c3 · 5m · stopped');
   assert.equal(stopped.contextValue, 'berth.session.ended');
-  assert.equal(sessionItem(session({ state: 'exited', exitCode: 137, oomKilled: false }), undefined, NOW).description, 'claude · 5m · stopped', 'killed after the grace period');
+  assert.equal(sessionItem(session({ state: 'exited', exitCode: 137, oomKilled: false }), undefined, NOW).description, 'a1b2c3 · 5m · stopped', 'killed after the grace period');
 
   const failed = sessionItem(session({ state: 'exited', exitCode: 137, oomKilled: true }), undefined, NOW);
   assert.equal(failed.phase, 'failed');
@@ -60,7 +60,7 @@ test('an item says what the session is, how it is doing, and offers what fits it
   assert.deepEqual(failed.icon, { id: 'error', color: 'testing.iconFailed' });
 
   const local = sessionItem(session({ isolated: false, provider: 'process', image: null }), undefined, NOW);
-  assert.match(local.description, /^NOT ISOLATED · claude/);
+  assert.match(local.description, /^NOT ISOLATED · a1b2c3/);
   assert.equal(local.icon.id, 'warning');
   assert.equal(local.contextValue, 'berth.session.running.transcript.local');
 
@@ -78,10 +78,12 @@ test('phases, ages and the running count', () => {
 test('the tree groups by workspace only when more than one appears, newest first', () => {
   const a = session({ id: 'aaaaaaaaaaaa', created: '2026-12-07T11:00:00Z' });
   const b = session({ id: 'bbbbbbbbbbbb', created: '2026-12-07T11:30:00Z' });
-  const flat = sessionsTree([a, b], new Map(), NOW);
+  const flat = sessionsTree([a, b], new Map(), NOW, ['/home/me/notes']);
   assert.ok(!flat.grouped && flat.items.map((item) => item.id).join() === 'bbbbbbbbbbbb,aaaaaaaaaaaa');
   const other = session({ id: 'cccccccccccc', workspace: '/srv/code/api', state: 'exited', exitCode: 0 });
-  const grouped = sessionsTree([a, b, other], new Map(), NOW);
+  const elsewhere = sessionsTree([a, b], new Map(), NOW, ['/srv/code/api']);
+  assert.ok(elsewhere.grouped && elsewhere.groups[0]!.label === 'notes', 'sessions of a folder this window has not open are shown under its name');
+  const grouped = sessionsTree([a, b, other], new Map(), NOW, ['/home/me/notes']);
   assert.ok(grouped.grouped);
   assert.deepEqual(grouped.groups.map((group) => [group.label, group.description, group.items.length]), [
     ['api', '0 running · /srv/code/api', 1],

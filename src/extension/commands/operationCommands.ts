@@ -84,7 +84,7 @@ async function runOperationCommand(entry: OperationCommand, args: unknown[], ser
     const text = operations.get(operation)!.format(output);
     log.info(`${operation}: done${text ? `\n${text}` : ''}`);
     await entry.done?.(output, { log, core, input });
-    return text;
+    return { output, text };
   };
 
   const { presentation } = entry;
@@ -105,8 +105,8 @@ async function runOperationCommand(entry: OperationCommand, args: unknown[], ser
     await terminal.show();
     const context = commandContext(services, log, terminal.abort.signal, { terminal: terminal.io, emit: (chunk) => terminal.io.output.write(chunk) });
     try {
-      const text = await run(context);
-      terminal.finish(text.split('\n').at(-1) || 'Done.');
+      const { output, text } = await run(context);
+      terminal.finish(closingLine(output, text));
     } catch (error) {
       const berthError = core.asBerthError(error);
       terminal.finish(`${berthError.message}${berthError.hint ? ` ${berthError.hint}` : ''}`);
@@ -132,6 +132,14 @@ async function runOperationCommand(entry: OperationCommand, args: unknown[], ser
       cancelled.dispose();
     }
   });
+}
+
+/** The terminal's last line: what the operation says of its end, or the command's exit code. */
+function closingLine(output: unknown, text: string): string {
+  const last = text.trim().split('\n').at(-1);
+  if (last) return last;
+  const exitCode = (output as { exitCode?: unknown } | undefined)?.exitCode;
+  return typeof exitCode === 'number' ? `The command ended with exit code ${exitCode}.` : 'Done.';
 }
 
 async function showError(error: BerthCore.BerthError, operation: string, log: vscode.LogOutputChannel): Promise<void> {

@@ -76,7 +76,7 @@ export function sessionItem(session: Session, stats: SessionStats | undefined, n
   const phase = phaseOf(session);
   const usage = phase === 'running' && stats ? [stats.cpuPercent === null ? '' : `${stats.cpuPercent.toFixed(0)}% CPU`, stats.memoryBytes === null ? '' : mib(stats.memoryBytes)].filter(Boolean) : [];
   const outcome = phase === 'failed' ? (session.oomKilled ? 'out of memory' : `exit ${session.exitCode ?? '?'}`) : phase === 'ended' ? (wasStopped(session) ? 'stopped' : 'done') : '';
-  const description = [session.isolated ? '' : 'NOT ISOLATED', session.agent, age(session.created, now), outcome, ...usage].filter(Boolean).join(' · ');
+  const description = [session.isolated ? '' : 'NOT ISOLATED', session.id.slice(0, 6), age(session.created, now), outcome, ...usage].filter(Boolean).join(' · ');
   const tooltip = [
     `${session.agent} session ${session.id}${session.isolated ? '' : ' (NOT ISOLATED: a local process with your own rights)'}`,
     `State: ${session.status}`,
@@ -93,7 +93,8 @@ export function sessionItem(session: Session, stats: SessionStats | undefined, n
   return {
     kind: 'session',
     id: session.id,
-    label: session.id,
+    // What it is first, so that a narrow sidebar still shows it; the id, as the CLI takes it, follows.
+    label: session.agent,
     description,
     tooltip,
     icon: session.isolated ? ICONS[phase] : { id: 'warning', color: 'list.warningForeground' },
@@ -105,11 +106,15 @@ export function sessionItem(session: Session, stats: SessionStats | undefined, n
 
 const folderName = (path: string) => path.replace(/\/+$/, '').split('/').pop() || path;
 
-/** Newest first; grouped by workspace only when sessions of more than one appear. */
-export function sessionsTree(sessions: readonly Session[], stats: ReadonlyMap<string, SessionStats>, now: number): SessionsTree {
+/**
+ * Newest first; grouped by workspace when sessions of more than one appear, or when they are of a
+ * folder this window does not have open (so a session is never mistaken for one of this folder).
+ */
+export function sessionsTree(sessions: readonly Session[], stats: ReadonlyMap<string, SessionStats>, now: number, openFolders: readonly string[] = []): SessionsTree {
   const items = [...sessions].sort((a, b) => b.created.localeCompare(a.created)).map((session) => sessionItem(session, stats.get(session.id), now));
   const workspaces = [...new Set(items.map((item) => item.workspace))];
-  if (workspaces.length <= 1) return { grouped: false, items };
+  const elsewhere = workspaces.some((workspace) => !openFolders.includes(workspace));
+  if (workspaces.length === 0 || (workspaces.length === 1 && !elsewhere)) return { grouped: false, items };
   return {
     grouped: true,
     groups: workspaces

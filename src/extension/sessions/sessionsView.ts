@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { BerthCore } from '../coreLoader.js';
 import type { WindowServices } from '../services.js';
@@ -73,9 +74,20 @@ export class SessionsView implements vscode.Disposable {
   /** Shows the session's item (after a start), once the list has it. */
   async reveal(id: string): Promise<void> {
     await this.refresh();
-    const tree = sessionsTree(this.sessions, this.stats, Date.now());
+    const tree = sessionsTree(this.sessions, this.stats, Date.now(), this.openFolders());
     const item = tree.grouped ? tree.groups.flatMap((group) => group.items).find((candidate) => candidate.id === id) : tree.items.find((candidate) => candidate.id === id);
     if (item && this.view.visible) await this.view.reveal(item, { select: true, focus: false });
+  }
+
+  /** The open folders by their real paths, as the engine's labels give workspaces. */
+  private openFolders(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).map((folder) => {
+      try {
+        return realpathSync(folder.uri.fsPath);
+      } catch {
+        return folder.uri.fsPath;
+      }
+    });
   }
 
   private setVisible(visible: boolean): void {
@@ -112,7 +124,7 @@ export class SessionsView implements vscode.Disposable {
   private children(node?: Node): Node[] {
     if (node?.kind === 'workspace') return node.items;
     if (node) return [];
-    const tree = sessionsTree(this.sessions, this.stats, Date.now());
+    const tree = sessionsTree(this.sessions, this.stats, Date.now(), this.openFolders());
     const roots: Node[] = tree.grouped ? tree.groups : tree.items;
     // No items at all lets the view's welcome content (no engine, no sessions yet) show.
     return this.problem && roots.length ? [{ kind: 'problem', message: this.problem }, ...roots] : roots;
@@ -120,7 +132,7 @@ export class SessionsView implements vscode.Disposable {
 
   private parent(node: Node): Node | undefined {
     if (node.kind !== 'session') return undefined;
-    const tree = sessionsTree(this.sessions, this.stats, Date.now());
+    const tree = sessionsTree(this.sessions, this.stats, Date.now(), this.openFolders());
     return tree.grouped ? tree.groups.find((group) => group.items.some((item) => item.id === node.id)) : undefined;
   }
 
