@@ -1,7 +1,7 @@
 import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js';
 import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
-import { linkFragment, linkPath, own, type ParsedLink, type ParsedNote } from './links.js';
+import { linkFragment, linkPath, type ParsedLink, type ParsedNote } from './links.js';
 import { Ambiguous, baseName, folderKey, groupKey, LookedUp, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
@@ -353,10 +353,8 @@ export class VaultGraph implements HealthFacts {
     const key = groupKey(file.path, raw, path, syntax);
     let group = this.groups.get(key);
     if (!group) {
-      // Its strings are copies (see `own`): the parser's are views into the note's text.
-      const ownKey = own(key);
-      group = new LinkGroup(ownKey, file, key === raw ? ownKey : own(raw), syntax);
-      this.groups.set(ownKey, group);
+      group = new LinkGroup(key, file, raw, syntax);
+      this.groups.set(key, group);
       group.sources = file;
       this.resolveGroup(group, path);
       this.groupEffects(group, 1);

@@ -22,7 +22,6 @@ import { readFrontmatter, type FrontmatterProblem } from './frontmatter.js';
  * (wikilinks, `%%` comments).
  */
 
-/** Its strings may be views into the note's text (see `own`). */
 export interface ParsedLink {
   /** The destination as written, without the alias: `Note#Heading`, `img%20one.png`. */
   raw: string;
@@ -231,7 +230,7 @@ class Scanner {
     if (first - start >= 4) return start;
     if (c === HASH) {
       const title = headingTitle(text, first, end);
-      if (title !== undefined) this.headings.push(own(title));
+      if (title !== undefined) this.headings.push(title);
     } else if (c === OPEN && this.definition(first, end)) {
       return end;
     }
@@ -257,10 +256,7 @@ class Scanner {
   /** `text ^block-id` at the end of a line, if `caret`, the line's last `^`, begins one. */
   private blockId(start: number, end: number, caret: number): void {
     const id = blockId(this.text, start, end, caret);
-    // own(): a lower-case slice of 13 or more characters is a view that keeps the whole note alive:
-    // with ids like `^block-with-long-id-1`, the heap after a 10,000-note scan was 46.6 MB, not 34.5.
-    if (id === undefined) return;
-    if (!this.blocks.includes(id)) this.blocks.push(own(id));
+    if (id !== undefined && !this.blocks.includes(id)) this.blocks.push(id);
   }
 
   /** The line's inline constructs, from `i` (its start, or where a comment closed) to `end`. */
@@ -599,19 +595,6 @@ function addMarkdownLink(links: ParsedLink[], destination: string, embed: boolea
   if (!path && !fragment) return false;
   links.push({ raw: destination, path, fragment, syntax: 'markdown', embed, line, column, length });
   return true;
-}
-
-/**
- * A copy of a substring that does not keep the whole note alive: V8 makes substrings of 13
- * characters or more views into their parent, and anything kept in the index would otherwise hold
- * its note's text forever. Links are left as views here; the graph copies what it keeps.
- */
-export function own(text: string): string {
-  if (text.length < 13) return text;
-  // Both are flat copies, one string each: decodeURIComponent of a text without '%' is the faster.
-  // Other ways V8 copies make views again: `(' ' + text).slice(1)` is a view into a flattened
-  // copy, two strings for the GC to move (31,000 more objects in the heap after a 10,000-note scan).
-  return text.includes('%') ? (JSON.parse(JSON.stringify(text)) as string) : decodeURIComponent(text);
 }
 
 function decode(text: string): string {
