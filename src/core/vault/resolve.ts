@@ -282,21 +282,14 @@ function isClean(path: string): boolean {
 }
 
 /**
- * The key of a link group: links with equal keys have the same path, fragment and syntax, and
- * resolve alike while the vault's files stay the same. It is the destination as written (`raw`),
- * from which path and fragment follow, told apart by its first character: NUL for a same-note link
- * (with the note), \x01 for a relative one (with its folder), \x03 for a markdown link from the
- * root, and for a wikilink the destination itself, with a \x02 in front if it starts with \0-\x03.
- * Paths hold no NUL, so the first NUL after a folder or note ends it.
- * (Once the forms were told apart only by where a NUL sat, and a root note's `[x](a/n.md)` and
- * `a/n.md`'s `[[#h]]` both got "\0a/n.md": one group, which could stay resolved to a deleted file.)
+ * The key of a link group: links with equal keys resolve alike while the vault's files stay the
+ * same. Syntax and destination as written (`raw`) fix the path and fragment, and with them whether
+ * the link is read from the note itself (`[[#h]]`: the note is part of the key), from its folder (a
+ * relative link: the folder is), or from the vault root (nothing more).
  */
 export function groupKey(source: string, raw: string, path: string, syntax: LinkTarget['syntax']): string {
-  const kind = syntax === 'wikilink' ? 'w' : 'm';
-  if (path === '') return `\0${kind}${source}\0${raw}`;
-  if (isRelative(path, syntax)) return `\x01${kind}${dirName(source)}\0${raw}`;
-  if (kind === 'm') return `\x03${raw}`;
-  return raw.charCodeAt(0) > 3 ? raw : `\x02${raw}`;
+  const from = path === '' ? source : isRelative(path, syntax) ? dirName(source) : '';
+  return JSON.stringify([syntax, from, raw]);
 }
 
 function isRelative(path: string, syntax: LinkTarget['syntax']): boolean {
