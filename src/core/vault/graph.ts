@@ -2,7 +2,7 @@ import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js
 import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
 import { linkFragment, linkPath, type ParsedLink, type ParsedNote } from './links.js';
-import { Ambiguous, baseName, folderKey, groupKey, LookedUp, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
+import { Ambiguous, baseName, folderKey, groupKey, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
 
@@ -141,8 +141,6 @@ export class VaultGraph implements HealthFacts {
   private readonly brokenGroups = new Set<LinkGroup>();
   private readonly ambiguousGroups = new Set<LinkGroup>();
   private readonly missingFragmentGroups = new Set<LinkGroup>();
-  /** What `resolveGroup` looked up (see LookedUp). */
-  private readonly looked = new LookedUp<NameEntry<FileNode, LinkGroup>>();
   private lastFolder = '';
   private lastFolderKey = '';
   /** Between `startBuild` and the end of `finishBuild`. */
@@ -416,19 +414,17 @@ export class VaultGraph implements HealthFacts {
 
   /** `path` is the group's, when its maker has it at hand. */
   private resolveGroup(group: LinkGroup, path = group.path): void {
-    const { looked } = this;
+    const looked = new Set<NameEntry<FileNode, LinkGroup>>();
     const resolution = resolveLink(this.names, group.origin, path, group.syntax, looked);
     const target = resolution instanceof Ambiguous ? undefined : resolution;
     // A group resolved to a file is found through that file (see `reresolve`), so it waits only on
     // the other names it looked up: most wait on none.
     const home = target?.nameEntry;
-    for (let i = 0; i < looked.count; i++) {
-      const entry = looked.at(i);
+    for (const entry of looked) {
       if (entry === home) continue;
       group.deps = fewAdd(group.deps, entry);
       entry.waiting = fewAdd(entry.waiting, group);
     }
-    looked.clear();
     group.candidates = resolution instanceof Ambiguous ? resolution.candidates : undefined;
     group.target = target;
     if (!resolution) this.brokenGroups.add(group);

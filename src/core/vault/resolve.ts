@@ -148,31 +148,6 @@ function tail(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);
 }
 
-/**
- * The entries a resolution looked up, each once, in one array reused from one resolution to the
- * next: an array per resolution, grown to 16 slots by its first push (and `length = 0` drops the
- * slots too), was 4.6 of the 71 MB a 10,000-note scan allocated.
- */
-export class LookedUp<E extends object> {
-  private readonly items: (E | undefined)[] = [];
-  count = 0;
-
-  add(item: E): void {
-    for (let i = 0; i < this.count; i++) if (this.items[i] === item) return;
-    this.items[this.count++] = item;
-  }
-
-  at(i: number): E {
-    return this.items[i]!;
-  }
-
-  /** Empties the list, letting go of what it held. */
-  clear(): void {
-    for (let i = 0; i < this.count; i++) this.items[i] = undefined;
-    this.count = 0;
-  }
-}
-
 /** A link that more than one file could mean. */
 export class Ambiguous {
   constructor(readonly candidates: string[]) {}
@@ -204,7 +179,7 @@ export function resolveLink<T extends Named, W extends object>(
   source: T,
   path: string,
   syntax: LinkTarget['syntax'],
-  deps: LookedUp<NameEntry<T, W>>,
+  deps: Set<NameEntry<T, W>>,
 ): Resolution<T> {
   if (path === '') return source;
   if (isRelative(path, syntax)) {
@@ -224,7 +199,7 @@ export function resolveLink<T extends Named, W extends object>(
  * `lookupPath` then `lookupName` of a key without a folder, most links' kind, whose path and name
  * lookups read the same entries: each is looked up once.
  */
-function lookupBare<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: LookedUp<NameEntry<T, W>>): Resolution<T> {
+function lookupBare<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: Set<NameEntry<T, W>>): Resolution<T> {
   if (!key.endsWith('.md')) {
     const entry = addDep(table, key, deps);
     return (
@@ -301,7 +276,7 @@ function isPath(path: string): boolean {
 }
 
 /** The files whose whole path key is `key`, then `key` + `.md`. */
-function lookupPath<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: LookedUp<NameEntry<T, W>>): Resolution<T> {
+function lookupPath<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: Set<NameEntry<T, W>>): Resolution<T> {
   const folder = dirName(key);
   if (!key.endsWith('.md')) {
     const entry = addDep(table, tail(key), deps);
@@ -314,7 +289,7 @@ function lookupPath<T extends Named, W extends object>(table: NameTable<T, W>, k
   return found ? answer(found) : answer(inFolder(addDep(table, tail(key), deps).namedMd, folder));
 }
 
-function lookupName<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: LookedUp<NameEntry<T, W>>): Resolution<T> {
+function lookupName<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: Set<NameEntry<T, W>>): Resolution<T> {
   const slash = key.lastIndexOf('/');
   // slice() of the whole string is the string itself, hash and all.
   const name = key.slice(slash + 1);
@@ -345,7 +320,7 @@ function withSuffix<T extends Named, W extends object>(entry: NameEntry<T, W>, f
 }
 
 /** The entry files named `key` (without `.md`, see `dependencyKey`) go in; a file arriving there re-resolves the link. */
-function addDep<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: LookedUp<NameEntry<T, W>>): NameEntry<T, W> {
+function addDep<T extends Named, W extends object>(table: NameTable<T, W>, key: string, deps: Set<NameEntry<T, W>>): NameEntry<T, W> {
   const entry = table.entry(key);
   deps.add(entry);
   return entry;
