@@ -4,6 +4,9 @@ import { BerthError, InputError } from './errors.js';
 /** Which face asked for an operation; recorded in audit logs and shown to the operation. */
 export type Origin = 'command' | 'cli' | 'mcp' | 'test';
 
+/** The faces an operation can be offered by: the CLI, the MCP server, VS Code's commands. */
+export type Face = 'cli' | 'mcp' | 'command';
+
 export interface Progress {
   message: string;
   /** 0..1 when the operation knows how far along it is. */
@@ -78,6 +81,11 @@ export interface Operation<Input extends z.ZodObject = z.ZodObject, Output exten
   /** What `run` returns; faces that need JSON Schema get it from `z.toJSONSchema`. */
   output: Output;
   annotations: Annotations;
+  /**
+   * The faces that offer it, when not every face can: attaching a terminal needs a person at one,
+   * so it is no MCP tool. All faces when absent.
+   */
+  faces?: readonly Face[];
   /** How the CLI spells it: the subcommand words and which input fields are positional. */
   cli: {
     command: readonly string[];

@@ -259,6 +259,7 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     input: z.object({ id }),
     output: z.object({ id: z.string(), state: z.enum(['running', 'exited']).describe('running: detached and still running'), exitCode: z.number().nullable() }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    faces: ['cli', 'command'],
     cli: { command: ['session', 'attach'], positional: ['id'], examples: ['berth session attach 3f2a  # Ctrl-P Ctrl-Q detaches'] },
     async run(input, ctx) {
       return guarded(service, ctx, 'attach', async () => {
