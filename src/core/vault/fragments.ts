@@ -27,17 +27,15 @@ function headingSlug(text: string): string {
 }
 
 /**
- * A note's headings and block ids as the index keeps them: one string each, a line per item (they
- * never hold a line break), since arrays of strings were three objects and more per note to copy
- * for the GC. The keys links are compared by are made by `hasFragment` as it reads, not kept: kept,
- * they were 4,000 arrays and 8,000 strings more in the heap after a 10,000-note scan, where nearly
- * every note is checked once.
+ * A note's headings and block ids as the parser found them. The keys links are compared by are
+ * made by `hasFragment` as it reads: nearly every note is checked once, so keeping them would only
+ * hold more strings.
  */
 export interface FragmentTargets {
-  /** The headings' texts, one per line. */
-  readonly headings: string;
-  /** The block ids, lower-cased, one per line. */
-  readonly blocks: string;
+  /** The headings' texts, in order. */
+  readonly headings: readonly string[];
+  /** The block ids, lower-cased. */
+  readonly blocks: readonly string[];
 }
 
 /**
@@ -45,8 +43,8 @@ export interface FragmentTargets {
  * of the note.
  */
 export function hasFragment(note: FragmentTargets, fragment: string, syntax: 'wikilink' | 'markdown'): boolean {
-  if (fragment.startsWith('^')) return lines(note.blocks).includes(fragment.slice(1).trim().toLowerCase());
-  const headings = lines(note.headings);
+  if (fragment.startsWith('^')) return note.blocks.includes(fragment.slice(1).trim().toLowerCase());
+  const { headings } = note;
   let from = 0;
   for (const part of fragment.includes('#') ? fragment.split('#') : [fragment]) {
     const key = headingKey(part);
@@ -64,13 +62,4 @@ export function hasFragment(note: FragmentTargets, fragment: string, syntax: 'wi
     from = found + 1;
   }
   return true;
-}
-
-/** The items, one per line, as `FragmentTargets` keeps them. */
-export function joinLines(items: readonly string[]): string {
-  return items.join('\n');
-}
-
-export function lines(joined: string): string[] {
-  return joined === '' ? [] : joined.split('\n');
 }

@@ -1,5 +1,5 @@
 import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js';
-import { hasFragment, joinLines, lines, type FragmentTargets } from './fragments.js';
+import { hasFragment, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
 import { linkFragment, linkPath, type ParsedLink, type ParsedNote } from './links.js';
 import { Ambiguous, baseName, folderKey, groupKey, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
@@ -43,8 +43,8 @@ class FileNode implements Named, FragmentTargets {
   readonly incoming = new Set<LinkGroup>();
   /** A note's links, in the order they are written. */
   links: NoteLink[] = [];
-  headings = '';
-  blocks = '';
+  headings: string[] = [];
+  blocks: string[] = [];
   frontmatterProblem: FrontmatterProblem | undefined = undefined;
   empty = false;
   /** A note that is there but could not be read: links to it resolve, its own are unknown. */
@@ -220,8 +220,8 @@ export class VaultGraph implements HealthFacts {
     if (!file?.isNote || file.unreadable) return undefined;
     return {
       links: file.links.map(({ group, line, column, length, embed }) => ({ raw: group.raw, path: group.path, fragment: group.fragment, syntax: group.syntax, embed, line, column, length })),
-      headings: lines(file.headings),
-      blocks: lines(file.blocks),
+      headings: file.headings,
+      blocks: file.blocks,
       frontmatterProblem: file.frontmatterProblem,
       empty: file.empty,
     };
@@ -332,8 +332,8 @@ export class VaultGraph implements HealthFacts {
   private fillNote(file: FileNode, content: ParsedNote): void {
     const { path } = file;
     // In place before its links join: outside a build, a link to its own heading is checked against it.
-    file.headings = joinLines(content.headings);
-    file.blocks = joinLines(content.blocks);
+    file.headings = content.headings;
+    file.blocks = content.blocks;
     file.frontmatterProblem = content.frontmatterProblem;
     file.empty = content.empty;
     file.links = content.links.map((link) => ({ group: this.join(file, link), line: link.line, column: link.column, length: link.length, embed: link.embed }));
@@ -379,8 +379,8 @@ export class VaultGraph implements HealthFacts {
       group.sources = fewRemove(group.sources, file);
     }
     file.links = [];
-    file.headings = '';
-    file.blocks = '';
+    file.headings = [];
+    file.blocks = [];
     file.frontmatterProblem = undefined;
     file.empty = false;
     if (file.unreadable) {
