@@ -25,8 +25,8 @@ export interface Field {
 
 export const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-// Schemas are told apart by their definition's type, not with instanceof, so that describing a
-// command needs no zod of its own: dist/cli.js holds the fields and loads no schema library.
+// Schemas are told apart by their definition's type, not with instanceof, so that this module needs
+// only zod's types: dist/cli.js includes it (to describe a registry given to runCli) and no zod.
 function unwrap(schema: z.ZodType): { inner: z.ZodType; required: boolean; defaultValue?: unknown } {
   let current = schema;
   let required = true;
