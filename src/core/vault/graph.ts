@@ -1,7 +1,7 @@
 import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js';
 import { hasFragment, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
-import { linkFragment, linkPath, type ParsedLink, type ParsedNote } from './links.js';
+import type { ParsedLink, ParsedNote } from './links.js';
 import { Ambiguous, baseName, folderKey, groupKey, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
@@ -73,33 +73,25 @@ class LinkGroup implements LinkTarget {
   /** The entries of the names it looked up and waits on (see `reresolve`). */
   deps: Few<NameEntry<FileNode, LinkGroup>> = undefined;
 
+  readonly raw: string;
+  readonly path: string;
+  readonly fragment: string | undefined;
+  readonly syntax: LinkTarget['syntax'];
+
   constructor(
     readonly key: string,
-    // Any member resolves like every other, so the first one's note stands for the group.
+    // Any member resolves like every other, so the first one's note and link stand for the group.
     readonly origin: FileNode,
-    readonly raw: string,
-    readonly syntax: LinkTarget['syntax'],
-  ) {}
-
-  /**
-   * The path and fragment are made from `raw` when asked: kept, the ones that differ from it were
-   * 12,000 strings at 10,000 notes. The scan's own resolving and checking need them once per group.
-   */
-  get path(): string {
-    return linkPath(this.raw, this.syntax);
-  }
-
-  get fragment(): string | undefined {
-    return linkFragment(this.raw, this.syntax);
+    { raw, path, fragment, syntax }: ParsedLink,
+  ) {
+    this.raw = raw;
+    this.path = path;
+    this.fragment = fragment;
+    this.syntax = syntax;
   }
 
   get status(): LinkStatus {
     return this.target ? 'resolved' : this.candidates ? 'ambiguous' : 'broken';
-  }
-
-  /** Whether its links name a heading or block: `fragment !== undefined`, without making it. */
-  get hasFragmentPart(): boolean {
-    return this.raw.includes('#');
   }
 
   /** The links of other notes than its target in it, counted once per note (see FileNode.fromOthers). */
@@ -188,7 +180,7 @@ export class VaultGraph implements HealthFacts {
 
   finishBuild(): void {
     this.groups.forEach((group) => {
-      if (group.target && group.hasFragmentPart) this.checkFragment(group);
+      if (group.target && group.fragment !== undefined) this.checkFragment(group);
     });
     this.building = false;
     this.buildOrder = [];
@@ -347,14 +339,14 @@ export class VaultGraph implements HealthFacts {
    * Puts one of the note's links in its group, made (and resolved) if there is none.
    * A note's links join one after another, so a note already in the group is its last source.
    */
-  private join(file: FileNode, { raw, path, syntax }: ParsedLink): LinkGroup {
-    const key = groupKey(file.path, raw, path, syntax);
+  private join(file: FileNode, link: ParsedLink): LinkGroup {
+    const key = groupKey(file.path, link.raw, link.path, link.syntax);
     let group = this.groups.get(key);
     if (!group) {
-      group = new LinkGroup(key, file, raw, syntax);
+      group = new LinkGroup(key, file, link);
       this.groups.set(key, group);
       group.sources = file;
-      this.resolveGroup(group, path);
+      this.resolveGroup(group);
       this.groupEffects(group, 1);
       return group;
     }
@@ -403,7 +395,7 @@ export class VaultGraph implements HealthFacts {
     if (direction === -1) {
       group.fragmentFound = undefined;
       this.missingFragmentGroups.delete(group);
-    } else if (target && group.hasFragmentPart && !this.building) {
+    } else if (target && group.fragment !== undefined && !this.building) {
       // A build checks headings and blocks once every note is in (finishBuild).
       this.checkFragment(group);
     }
@@ -412,10 +404,9 @@ export class VaultGraph implements HealthFacts {
     if (count > 0) this.bump(target, direction * count);
   }
 
-  /** `path` is the group's, when its maker has it at hand. */
-  private resolveGroup(group: LinkGroup, path = group.path): void {
+  private resolveGroup(group: LinkGroup): void {
     const looked = new Set<NameEntry<FileNode, LinkGroup>>();
-    const resolution = resolveLink(this.names, group.origin, path, group.syntax, looked);
+    const resolution = resolveLink(this.names, group.origin, group.path, group.syntax, looked);
     const target = resolution instanceof Ambiguous ? undefined : resolution;
     // A group resolved to a file is found through that file (see `reresolve`), so it waits only on
     // the other names it looked up: most wait on none.
@@ -473,7 +464,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   private recheckFragments(file: FileNode): void {
-    for (const group of file.incoming) if (group.hasFragmentPart) this.checkFragment(group);
+    for (const group of file.incoming) if (group.fragment !== undefined) this.checkFragment(group);
   }
 
   private checkFragment(group: LinkGroup): void {

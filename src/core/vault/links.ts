@@ -482,18 +482,15 @@ function addWikilink(links: ParsedLink[], raw: string, embed: boolean, line: num
   return true;
 }
 
-/**
- * A link's path as ParsedLink has it, from its destination as written (`raw`), so that what keeps
- * links need not keep their paths too (see LinkGroup).
- */
-export function linkPath(raw: string, syntax: ParsedLink['syntax']): string {
+/** A link's path as ParsedLink has it, from its destination as written (`raw`). */
+function linkPath(raw: string, syntax: ParsedLink['syntax']): string {
   const hash = raw.indexOf('#');
   if (syntax === 'wikilink') return hash === -1 ? raw : raw.slice(0, hash).trim();
   return decode(hash === -1 ? raw : raw.slice(0, hash)).trim();
 }
 
-/** A link's fragment as ParsedLink has it, from its destination as written (see linkPath). */
-export function linkFragment(raw: string, syntax: ParsedLink['syntax']): string | undefined {
+/** A link's fragment as ParsedLink has it, from its destination as written. */
+function linkFragment(raw: string, syntax: ParsedLink['syntax']): string | undefined {
   const hash = raw.indexOf('#');
   if (hash === -1) return undefined;
   return syntax === 'wikilink' ? raw.slice(hash + 1).trim() : decode(raw.slice(hash + 1)).trim();
