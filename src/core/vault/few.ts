@@ -1,8 +1,9 @@
 /**
  * A list that nearly always holds one item, kept as that item alone until a second one comes. The
  * index holds such lists by the tens of thousands (the files under a name, the notes linking
- * through a group, the groups waiting on a name, the groups into a file), and an array is two
- * objects more for the GC to copy: at 10,000 notes, arrays were 8 of the index's 18 MB.
+ * through a group, the names a group waits on and the groups waiting on a name), and each array is
+ * two more objects that live as long as the index, which the GC copies while a scan runs: plain
+ * arrays made a cold scan markedly slower (see the commit that kept this).
  * Items are objects and never arrays themselves. Order is kept.
  */
 export type Few<T extends object> = T | T[] | undefined;
@@ -16,7 +17,7 @@ export function fewAdd<T extends object>(list: Few<T>, item: T): T | T[] {
     return list;
   }
   // A push grows an array to at least 17 slots (V8 adds half plus 16); short lists are copied at
-  // their exact length instead. Not concat(), which took 29 ms here at 10,000 notes.
+  // their exact length instead.
   const copy = new Array<T>(length + 1);
   for (let i = 0; i < length; i++) copy[i] = list[i]!;
   copy[length] = item;
