@@ -133,8 +133,6 @@ export class VaultGraph implements HealthFacts {
   private readonly brokenGroups = new Set<LinkGroup>();
   private readonly ambiguousGroups = new Set<LinkGroup>();
   private readonly missingFragmentGroups = new Set<LinkGroup>();
-  private lastFolder = '';
-  private lastFolderKey = '';
   /** Between `startBuild` and the end of `finishBuild`. */
   private building = false;
   /** During a build, the notes in the order `startBuild` got them, so that `addBuiltNote` needs no path lookup. */
@@ -299,7 +297,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   private addFile(path: string, isNote: boolean): FileNode {
-    const file = new FileNode(path, this.folderKeyOf(path), isNote);
+    const file = new FileNode(path, folderKey(path), isNote);
     if (isNote) this.noteCount++;
     else this.attachmentCount++;
     file.nameEntry = this.names.add(file);
@@ -308,16 +306,6 @@ export class VaultGraph implements HealthFacts {
       (isNote ? this.orphans : this.unusedAttachments).add(path);
     }
     return file;
-  }
-
-  /** The files of a folder share its key string: a scan lists them one folder after another. */
-  private folderKeyOf(path: string): string {
-    const length = Math.max(path.lastIndexOf('/'), 0);
-    if (length !== this.lastFolder.length || !path.startsWith(this.lastFolder)) {
-      this.lastFolder = path.slice(0, length);
-      this.lastFolderKey = folderKey(path);
-    }
-    return this.lastFolderKey;
   }
 
   /** Gives a note its content and files its links in their groups (see `join`). */

@@ -45,8 +45,7 @@ export interface Named {
 
 /**
  * The key of a path's folder ('' at the root), under which path lookups compare the files of one
- * name: a file's whole key is its folder's and its name's (see `NameEntry`), and files of one
- * folder can share one folder key string, where a key per file was 10,500 strings at 10,000 notes.
+ * name: a file's whole key is its folder's and its name's (see `NameEntry`).
  */
 export function folderKey(path: string): string {
   return nameKey(dirName(path));
