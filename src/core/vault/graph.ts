@@ -127,6 +127,7 @@ export interface HealthFacts {
  * groups into it whose heading or block may have appeared or vanished. No I/O here; VaultIndex feeds it.
  */
 export class VaultGraph implements HealthFacts {
+  private readonly files = new Map<string, FileNode>();
   private readonly names = new NameTable<FileNode, LinkGroup>();
   private readonly groups = new Map<string, LinkGroup>();
   private readonly clashKeys = new Set<string>();
@@ -135,8 +136,6 @@ export class VaultGraph implements HealthFacts {
   private readonly missingFragmentGroups = new Set<LinkGroup>();
   /** Between `startBuild` and the end of `finishBuild`. */
   private building = false;
-  /** During a build, the notes in the order `startBuild` got them, so that `addBuiltNote` needs no path lookup. */
-  private buildOrder: FileNode[] = [];
   readonly orphans = new Set<string>();
   readonly unusedAttachments = new Set<string>();
   readonly emptyNotes = new Set<string>();
@@ -149,31 +148,28 @@ export class VaultGraph implements HealthFacts {
   /**
    * Starts a full build: every file's name goes in first, then each note's content as it is read
    * (`addBuiltNote`, which files its links in their groups, resolving a group when it is made, as
-   * outside a build, and drops the parse), and `finishBuild` checks headings and blocks, once every
-   * note is in. Resolving as notes come rather than all 25,800 groups of 10,000 notes at the end
-   * lets that code warm up while notes are read (in a fresh process the groups resolved at the end
-   * took twice as long as in a warm one); peak RSS 97 -> 90 MB. The orphan, unused-attachment and
-   * name-clash sets are filled once at the end: kept current link by link, nearly every note went
-   * into `orphans` only to leave it again.
+   * outside a build), and `finishBuild` checks headings and blocks, once every note is in.
+   * Resolving while notes are read, rather than every group at the end, lets that code warm up
+   * early in a fresh process. The orphan, unused-attachment and name-clash sets are filled once at
+   * the end: kept current link by link, nearly every note would go into `orphans` only to leave it
+   * again.
    */
   static startBuild(notes: readonly string[], attachments: readonly string[]): VaultGraph {
     const graph = new VaultGraph();
     graph.building = true;
-    // Index loops and forEach here and in finishBuild: a for-of in code V8 has not optimised yet
-    // makes an object per step (2.7 of the 62 MB a 10,000-note scan allocated).
-    for (let i = 0; i < notes.length; i++) graph.buildOrder.push(graph.addFile(notes[i]!, true));
-    for (let i = 0; i < attachments.length; i++) graph.addFile(attachments[i]!, false);
+    for (const path of notes) graph.addFile(path, true);
+    for (const path of attachments) graph.addFile(path, false);
     return graph;
   }
 
-  /** The content of the `index`-th note given to `startBuild` (a note that could not be read is removed instead). */
-  addBuiltNote(index: number, content: ParsedNote): void {
-    this.fillNote(this.buildOrder[index]!, content);
+  /** The content of a note given to `startBuild` (one that turned out not to be there is removed instead). */
+  addBuiltNote(path: string, content: ParsedNote): void {
+    this.fillNote(this.files.get(path)!, content);
   }
 
-  /** The `index`-th note given to `startBuild` is there but could not be read. */
-  addUnreadableBuiltNote(index: number): void {
-    this.markUnreadable(this.buildOrder[index]!);
+  /** A note given to `startBuild` is there but could not be read. */
+  addUnreadableBuiltNote(path: string): void {
+    this.markUnreadable(this.files.get(path)!);
   }
 
   finishBuild(): void {
@@ -181,8 +177,7 @@ export class VaultGraph implements HealthFacts {
       if (group.target && group.fragment !== undefined) this.checkFragment(group);
     });
     this.building = false;
-    this.buildOrder = [];
-    this.names.forEachFile((file) => {
+    this.files.forEach((file) => {
       if (file.fromOthers === 0) (file.isNote ? this.orphans : this.unusedAttachments).add(file.path);
     });
     this.names.forEachSharedName((key) => this.updateClashKey(key));
@@ -201,12 +196,12 @@ export class VaultGraph implements HealthFacts {
   }
 
   has(path: string): boolean {
-    return this.names.fileAt(path) !== undefined;
+    return this.files.get(path) !== undefined;
   }
 
   /** A note's content as the graph has it, for moving the note without reading it again. */
   content(path: string): ParsedNote | undefined {
-    const file = this.names.fileAt(path);
+    const file = this.files.get(path);
     if (!file?.isNote || file.unreadable) return undefined;
     return {
       links: file.links.map(({ group, line, column, length, embed }) => ({ raw: group.raw, path: group.path, fragment: group.fragment, syntax: group.syntax, embed, line, column, length })),
@@ -218,14 +213,12 @@ export class VaultGraph implements HealthFacts {
   }
 
   paths(): string[] {
-    const paths: string[] = [];
-    this.names.forEachFile((file) => paths.push(file.path));
-    return paths;
+    return [...this.files.keys()];
   }
 
   /** Adds or replaces a note. */
   setNote(path: string, content: ParsedNote): void {
-    const existing = this.names.fileAt(path);
+    const existing = this.files.get(path);
     if (existing?.isNote) this.detachNote(existing);
     const file = existing ?? this.addFile(path, true);
     this.fillNote(file, content);
@@ -235,7 +228,7 @@ export class VaultGraph implements HealthFacts {
 
   /** Adds a note that is there but could not be read, or marks one so, dropping what it said. */
   setUnreadableNote(path: string): void {
-    const existing = this.names.fileAt(path);
+    const existing = this.files.get(path);
     if (existing?.isNote) this.detachNote(existing);
     const file = existing ?? this.addFile(path, true);
     this.markUnreadable(file);
@@ -249,7 +242,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   removeFile(path: string): void {
-    const file = this.names.fileAt(path);
+    const file = this.files.get(path);
     if (!file) return;
     file.present = false;
     if (file.isNote) this.noteCount--;
@@ -258,6 +251,7 @@ export class VaultGraph implements HealthFacts {
     this.unusedAttachments.delete(path);
     this.emptyNotes.delete(path);
     this.withFrontmatterProblems.delete(path);
+    this.files.delete(path);
     this.names.delete(file);
     this.updateClash(path);
     if (file.isNote) this.detachNote(file);
@@ -265,17 +259,17 @@ export class VaultGraph implements HealthFacts {
   }
 
   linksFrom(path: string): readonly IndexedLink[] {
-    const file = this.names.fileAt(path);
+    const file = this.files.get(path);
     return file?.isNote ? linksIn(file) : [];
   }
 
   linksTo(path: string): IndexedLink[] {
-    const file = this.names.fileAt(path);
+    const file = this.files.get(path);
     return file ? [...linksOf(file.incoming)] : [];
   }
 
   frontmatterProblem(path: string): FrontmatterProblem | undefined {
-    return this.names.fileAt(path)?.frontmatterProblem;
+    return this.files.get(path)?.frontmatterProblem;
   }
 
   clashes(): { name: string; paths: string[] }[] {
@@ -288,7 +282,7 @@ export class VaultGraph implements HealthFacts {
   /** How to write a link to each note: its name, or its path where the name is shared. */
   noteNames(): string[] {
     const names: string[] = [];
-    this.names.forEachFile(({ path, isNote }) => {
+    this.files.forEach(({ path, isNote }) => {
       if (!isNote) return;
       const shared = this.names.withName(nameKey(baseName(path))).length > 1;
       names.push((shared ? path : baseName(path)).replace(/\.md$/i, ''));
@@ -300,6 +294,7 @@ export class VaultGraph implements HealthFacts {
     const file = new FileNode(path, folderKey(path), isNote);
     if (isNote) this.noteCount++;
     else this.attachmentCount++;
+    this.files.set(path, file);
     file.nameEntry = this.names.add(file);
     if (!this.building) {
       this.updateClash(path);

@@ -208,8 +208,8 @@ export class VaultIndex {
       const path = paths[next]!;
       const text = reader.read(this.absolutePath(path));
       if (text === undefined) graph.removeFile(path);
-      else if (text === UNREADABLE) graph.addUnreadableBuiltNote(next);
-      else graph.addBuiltNote(next, parseNote(text));
+      else if (text === UNREADABLE) graph.addUnreadableBuiltNote(path);
+      else graph.addBuiltNote(path, parseNote(text));
       next++;
       // The clock every 16 notes (a note takes some 30 µs): a slice need not end on the dot.
       if ((next & 15) === 0 && performance.now() > until) break;

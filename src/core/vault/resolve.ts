@@ -63,7 +63,6 @@ function entryKey(path: string): string {
  * path's last part and compares its files' folder keys. So a file makes one entry, not one for its
  * name and one for its path, and a lookup needs no `${key}.md` strings: map operations cost
  * 0.3-0.6 µs each in a scan's heap (cache misses), and were the largest part of building the index.
- * The table is also where the graph finds a file by its path.
  */
 export class NameEntry<T extends Named, W extends object> {
   /** Files of this name that are not notes (an attachment `img.png`, a file without extension). */
@@ -96,23 +95,6 @@ export class NameTable<T extends Named, W extends object> {
     if (isNotePath(file.path)) entry.namedMd = fewRemove(entry.namedMd, file);
     else entry.named = fewRemove(entry.named, file);
     this.release(entry);
-  }
-
-  /** The file at `path`, found among the files of its name. */
-  fileAt(path: string): T | undefined {
-    const entry = this.entries.get(entryKey(path));
-    const files = entry && (isNotePath(path) ? entry.namedMd : entry.named);
-    if (!Array.isArray(files)) return files?.path === path ? files : undefined;
-    return files.find((file) => file.path === path);
-  }
-
-  forEachFile(callback: (file: T) => void): void {
-    this.entries.forEach(({ named, namedMd }) => {
-      if (Array.isArray(named)) named.forEach((file) => callback(file));
-      else if (named) callback(named);
-      if (Array.isArray(namedMd)) namedMd.forEach((file) => callback(file));
-      else if (namedMd) callback(namedMd);
-    });
   }
 
   /** The entry for a key, made if missing; `release` drops it again once it holds nothing. */
