@@ -18,9 +18,7 @@ const DASH = 45;
 /**
  * A `---` line, the YAML's lines, and the next `---` line (whitespace may follow the dashes: what
  * trim() removes, bar the line's end). Lazy, so the first closing line ends it. One regex rather
- * than a loop of lineEnd, startsWith, slice and trim per line: on the bench vault's 10,000 notes
- * (2,000 with two-line frontmatter) in a fresh process, readFrontmatter took 9 ms, now 4.5 with
- * isPlainMapping's fast path.
+ * than a loop of lineEnd, startsWith, slice and trim per line, which costs more in a fresh process.
  */
 const FRONTMATTER = /---[^\S\n]*\n((?:[^\n]*\n)*?)---[^\S\n]*(?:\n|$)/y;
 
@@ -78,19 +76,18 @@ const KEY_VALUE_LINES = new RegExp(
 /** A key that comes again, at the start of a later line. */
 const REPEATED_KEY = new RegExp(String.raw`(?:^|\n)(${KEY}):[^\n]*\n(?:[^\n]*\n)*?\1:`);
 /**
- * Up to this length REPEATED_KEY, which compares each key line with the later ones, stays cheap:
- * at worst (some 330 one- and two-letter keys) 0.75 ms.
+ * Up to this length REPEATED_KEY, which compares each key line with the later ones, stays cheap
+ * even at its worst (hundreds of one- and two-letter keys).
  */
 const FAST_LIMIT = 1000;
 
 /**
  * Recognises, without a YAML parser, the frontmatter most notes carry: unique `key: value` lines
  * with plain values, `[a, b]` lists and `- item` lists. Whatever it accepts, js-yaml accepts as a
- * mapping; anything else goes to js-yaml, which takes about 27 µs per small document in a fresh
- * process (2,000 two-line frontmatters: 55 ms), a cost a vault with properties in every note pays per note.
- * Nearly all frontmatter is only `key: value` lines with distinct keys, which two regexes tell
- * without the split and the three regexes per line below: 2,000 two-line frontmatters 3.5 -> 1 ms
- * even warm.
+ * mapping; anything else goes to js-yaml, whose cost per small document is large next to the rest
+ * of a note's parse, and a vault with properties in every note would pay it per note. Nearly all
+ * frontmatter is only `key: value` lines with distinct keys, which two regexes tell without the
+ * split and the three regexes per line below.
  */
 export function isPlainMapping(yaml: string): boolean {
   if (yaml.length <= FAST_LIMIT && KEY_VALUE_LINES.test(yaml)) return !REPEATED_KEY.test(yaml);

@@ -28,10 +28,7 @@ interface NoteLink {
   readonly embed: boolean;
 }
 
-/**
- * A file of the vault, with what points at it, and a note's content: one object per note, where a
- * content object of its own was 10,000 objects more at 10,000 notes for the GC to copy.
- */
+/** A file of the vault, with what points at it, and for a note what it says. */
 class FileNode implements Named, FragmentTargets {
   /** The name table's entry of its file name, set when the file goes in. */
   nameEntry!: NameEntry<FileNode, LinkGroup>;
@@ -58,10 +55,11 @@ class FileNode implements Named, FragmentTargets {
 }
 
 /**
- * The links that must resolve alike because they share a key (see `groupKey`): the same
- * destination as written, and for relative links the same folder. A vault writes the same targets
- * again and again, so resolving, checking the heading and filing backlinks per group rather than
- * per link does a fraction of the work, and a file's arrival re-resolves each group once.
+ * The links that must resolve alike because they share a key (see `groupKey`): the same syntax and
+ * destination as written, and for a link read from its note or its folder, the same note or folder.
+ * A vault writes the same targets again and again, so resolving, checking the heading and filing
+ * backlinks per group rather than per link does a fraction of the work, and a file's arrival
+ * re-resolves each group once.
  */
 class LinkGroup implements LinkTarget {
   /** The notes with links in this group, each once. */
@@ -196,7 +194,7 @@ export class VaultGraph implements HealthFacts {
   }
 
   has(path: string): boolean {
-    return this.files.get(path) !== undefined;
+    return this.files.has(path);
   }
 
   /** A note's content as the graph has it, for moving the note without reading it again. */

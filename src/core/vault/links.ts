@@ -2,24 +2,15 @@ import { readFrontmatter, type FrontmatterProblem } from './frontmatter.js';
 
 /**
  * The link scanner, written by hand. A full scan parses each note once in a fresh process, so most
- * notes are parsed by code V8 has not optimised yet (on the bench vault below the scan loop's
- * optimised code arrives after 4,000 to 7,000 of the 10,000 notes), and what counts is how many
- * operations a line, a link and a note cost. Lines are found with indexOf('\n'); a line is looked
- * at further only if its first character may begin a fence, a heading or a definition, or if a
- * cursor says it holds a `[`, a `^` or one of the rarer `` ` ``, `%%`, `<!--` and `\`. Each cursor
- * advances by indexOf, so prose is never looked at character by character; a regex only where one
- * call replaces a loop (a block id, a plain markdown link, the frontmatter).
+ * notes are parsed by code V8 has not optimised yet, and what counts is how many operations a line,
+ * a link and a note cost. Lines are found with indexOf('\n'); a line is looked at further only if
+ * its first character may begin a fence, a heading or a definition, or if a cursor says it holds a
+ * `[`, a `^` or one of the rarer `` ` ``, `%%`, `<!--` and `\`. Each cursor advances by indexOf, so
+ * prose is never looked at character by character; a regex only where one call replaces a loop (a
+ * block id, a plain markdown link, the frontmatter).
  *
- * Measured on bench/vault.ts's 10,000 notes (12 MB, 50,000 links), parseNote on every note once in
- * a fresh node, three runs of 21 processes alternating with the previous scanner (a method call per
- * line and per special character): median 92-101 -> 62-69 ms, min 68-84 -> 48-55 ms; warm (a
- * second pass in the same process) 21 -> 15 ms. What is left is mostly the time before the scan
- * loop is optimised: on this 2-core machine TurboFan's background compiles share a core with the
- * main thread, and optimised code arrives late.
- *
- * markdown-it only tokenising the same notes (knowing nothing of wikilinks) takes 419 ms cold and
- * 248 ms warm, more than reading the files; Obsidian's rules are not CommonMark's anyway
- * (wikilinks, `%%` comments).
+ * Not a CommonMark parser such as markdown-it: merely tokenising takes it longer than reading the
+ * files, and Obsidian's rules are not CommonMark's anyway (wikilinks, `%%` comments).
  */
 
 export interface ParsedLink {
@@ -280,8 +271,8 @@ class Scanner {
         continue;
       }
       // `[[`: a wikilink if its first `]` begins a `]]` on this line and no `[` comes before. The
-      // search for an inner `[` finds the next `[` anyway. indexOf and slice, not a regex's exec:
-      // the bench vault's 43,500 wikilinks took 14 ms this way in a fresh process, 19 ms by exec.
+      // search for an inner `[` finds the next `[` anyway. indexOf and slice rather than a regex's
+      // exec, which is slower in code not yet optimised.
       const close = text.indexOf(']', open + 2);
       const after = find(text, '[', open + 2);
       if (close !== -1 && close < end && after > close && text.charCodeAt(close + 1) === CLOSE) {
@@ -371,8 +362,8 @@ class Scanner {
   private markdownLink(start: number, bracket: number, end: number, embed: boolean, line: number, lineStart: number): number {
     const { text } = this;
     PLAIN_INLINE_LINK.lastIndex = bracket;
-    // test(), not exec(): its match array was 1.5 of the 62 MB a 10,000-note scan allocated. The
-    // label holds no `]`, so the destination begins two after the first one.
+    // test(), not exec(), which would make a match array per link. The label holds no `]`, so the
+    // destination begins two after the first one.
     if (PLAIN_INLINE_LINK.test(text)) {
       const linkEnd = PLAIN_INLINE_LINK.lastIndex;
       const destination = text.slice(text.indexOf(']', bracket) + 2, linkEnd - 1);
@@ -521,7 +512,7 @@ function headingTitle(text: string, first: number, end: number): string | undefi
   if (i - first > 6 || (i < end && c !== SPACE && c !== TAB)) return undefined;
   const content = text.slice(i, end);
   // A closing run (`## Title ##`) needs a `#` after the first character; most headings have
-  // none, and then the regex (with the slice, 15% of parsing time in a profile) is skipped.
+  // none, and then the regex is skipped.
   return (content.includes('#', 1) ? content.replace(/\s#+\s*$/, '') : content).trim();
 }
 

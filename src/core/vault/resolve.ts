@@ -6,8 +6,7 @@ import { fewAdd, fewItems, fewRemove, type Few } from './few.js';
  * normalization, because macOS hands out NFD file names while people type NFC.
  */
 export function nameKey(name: string): string {
-  // normalize() returns an ASCII string itself at once; testing for non-ASCII with a regex first
-  // cost twice as much in a fresh process (30,000 names: 11 vs 5 ms), where a scan runs.
+  // normalize() returns an ASCII string itself at once: no need to test for non-ASCII first.
   return name.normalize('NFC').toLowerCase();
 }
 
@@ -61,8 +60,8 @@ function entryKey(path: string): string {
  * name, notes apart, and what waits on the name. `[[Note]]` looks for `note` and `note.md`, as a
  * path and as a name, all in the entry `note`; a path lookup (`[[a/Note]]`) reads the entry of the
  * path's last part and compares its files' folder keys. So a file makes one entry, not one for its
- * name and one for its path, and a lookup needs no `${key}.md` strings: map operations cost
- * 0.3-0.6 µs each in a scan's heap (cache misses), and were the largest part of building the index.
+ * name and one for its path, and a lookup needs no `${key}.md` strings: map operations in a large
+ * heap are among the costliest steps of building the index.
  */
 export class NameEntry<T extends Named, W extends object> {
   /** Files of this name that are not notes (an attachment `img.png`, a file without extension). */
@@ -134,10 +133,7 @@ export class Ambiguous {
   constructor(readonly candidates: string[]) {}
 }
 
-/**
- * What a link resolves to: the file itself, Ambiguous, or undefined when it is broken. No object
- * for a resolved link: one each was 0.8 of the 48 MB a 10,000-note scan allocated.
- */
+/** What a link resolves to: the file itself, Ambiguous, or undefined when it is broken. */
 export type Resolution<T> = T | Ambiguous | undefined;
 
 export interface LinkTarget {
@@ -202,7 +198,7 @@ function lookupBare<T extends Named, W extends object>(table: NameTable<T, W>, k
 /**
  * `posix.join(folder, path)` for a note's folder and a link's relative path, by hand for the usual
  * forms (`x.md`, `./x.md`, `../a/x.md`): posix.join normalizes character by character, and a scan
- * joins one path per relative link group (7,400 at 10,000 notes).
+ * joins one path per relative link group.
  */
 export function joinRelative(folder: string, path: string): string {
   let rest = path;
@@ -220,8 +216,8 @@ export function joinRelative(folder: string, path: string): string {
 
 /**
  * Whether posix.normalize would leave the path as it is: no leading '/', no '//', no '.' or '..'
- * segment. Plain checks, not a regex: in a fresh process the regex took 9-12 ms for 30,000 paths,
- * these 2 ms, and most paths have no '/' at all.
+ * segment. Plain checks, not a regex, which is slower in a fresh process, and most paths have no
+ * '/' at all.
  */
 function isClean(path: string): boolean {
   if (!path.includes('/')) return path !== '.' && path !== '..';

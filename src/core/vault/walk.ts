@@ -56,7 +56,7 @@ export interface WalkResult {
   unreadable: string[];
 }
 
-/** How long the walk may hold the event loop before it yields (see VaultIndex for the measurements). */
+/** How long the walk may hold the event loop before it yields (see VaultIndex for why synchronous calls). */
 const SLICE_MS = 10;
 
 /**
@@ -103,8 +103,8 @@ export async function walkVault(root: string, realRoot: string, filter: VaultFil
 
 /**
  * Files one folder's entries as files, folders to walk and symbolic links to look at. Out of the
- * async walk, whose every loop V8 would otherwise compile with all of it (66 ms of TurboFan's time
- * at 10,000 notes, done long after the walk, while the scan's own code waited for the compiler).
+ * async walk, whose every loop V8 would otherwise compile with all of it: a large compile that
+ * finishes long after the walk, while the scan's own code waits for the compiler.
  */
 function sortEntries(dir: string, entries: Dirent[], filter: VaultFilter, files: string[], folders: string[], links: string[]): void {
   for (let i = 0; i < entries.length; i++) {
