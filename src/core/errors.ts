@@ -23,6 +23,7 @@ const CODES = {
     'NOTE_NOT_FOUND',
     'LINK_NOT_FOUND',
     'NO_TERMINAL',
+    'OUTSIDE_ROOTS',
     'NOT_A_TERMINAL',
     'TTY_UNAVAILABLE',
   ],

@@ -30,6 +30,11 @@ export interface OperationContext {
   origin: Origin;
   /** The folder a relative path or a missing workspace means: the face's, never the process's. */
   cwd: string;
+  /**
+   * The folders a caller may name paths in (workspaces, vaults, files), where the face limits it:
+   * an MCP client gets the server's folder. Any path when absent (a person at the CLI or in VS Code).
+   */
+  roots?: readonly string[];
   signal: AbortSignal;
   progress(update: Progress): void;
   /**

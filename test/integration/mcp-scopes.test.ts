@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { symlink } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { AuthorizeRequest } from '../../src/core/mcp/hub.js';
 import { scopeOf } from '../../src/core/mcp/scopes.js';
@@ -142,4 +145,24 @@ test('without the hook (headless) the scopes are the consent: sessions stops a p
   } finally {
     await headless.cleanup();
   }
+});
+
+test('a client names paths only inside the server’s folders: no mounting ~ or /, no reading /etc, not even through a link', async () => {
+  const client = await world.connect(await world.token('roots', ['read', 'sessions']), 'roots-client');
+  const before = (await world.box.containers()).length;
+  for (const workspace of ['/', homedir(), '/etc']) {
+    const started = await call(client, 'session_start', { workspace, agent: 'shell' });
+    assert.equal(started.isError, true, workspace);
+    assert.match(started.text, /^OUTSIDE_ROOTS: The workspace .* is outside the folders this caller may use/);
+  }
+  const link = join(world.box.workspace, 'escape');
+  await symlink('/etc', link);
+  assert.match((await call(client, 'session_start', { workspace: link, agent: 'shell' })).text, /^OUTSIDE_ROOTS/);
+  assert.match((await call(client, 'vault_health', { dir: '/etc' })).text, /^OUTSIDE_ROOTS: The vault folder \/etc/);
+  assert.match((await call(client, 'vault_health', { dir: link })).text, /^OUTSIDE_ROOTS/, 'a link inside that leads out is outside');
+  assert.match((await call(client, 'image_build', { claudeBinary: '/etc/shadow' })).text, /^OUTSIDE_ROOTS: The claude binary/);
+  assert.equal((await world.box.containers()).length, before, 'nothing was started');
+  const inside = await call<Session>(client, 'session_start', { agent: 'shell' });
+  assert.equal(inside.isError, false, inside.text);
+  assert.equal(inside.output.workspace, world.box.workspace, 'no workspace named: the server’s folder');
 });

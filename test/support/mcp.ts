@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -24,7 +25,9 @@ export async function mcpWorld(options: { secrets?: Record<string, string>; sett
   const box = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1, ...options.settings }, ...(options.secrets ? { secrets: options.secrets } : {}) });
   const tokens = new FileTokenStore(join(box.root, 'state', 'berth', 'mcp-tokens.json'));
   const operations = createOperationCatalog({ sessions: box.service });
-  const server = await startHttpServer({ operations, sessions: box.service, cwd: () => box.workspace, tokens, port: 0, ...options.server });
+  // The clients here may name the sandbox, the fixtures and generated vaults (under the temp folder).
+  const roots = () => [box.workspace, join(__dirname, '..', 'fixtures'), tmpdir()];
+  const server = await startHttpServer({ operations, sessions: box.service, cwd: () => box.workspace, roots, tokens, port: 0, ...options.server });
   const [defaultToken] = await tokens.list();
   const clients: Client[] = [];
   return {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createOperationCatalog } from '../../src/core/catalog.js';
 import { serveStdio } from '../../src/core/mcp/stdio.js';
 import { SessionService } from '../../src/core/sessions/service.js';
@@ -11,7 +12,7 @@ const sessions = new SessionService({
   settings: () => settingsFromEnv(process.env),
   secrets: (): Record<string, string> => (process.env.ANTHROPIC_API_KEY ? { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY } : {}),
 });
-serveStdio({ operations: createOperationCatalog({ sessions }), sessions, cwd: () => process.cwd() }).then(
+serveStdio({ operations: createOperationCatalog({ sessions }), sessions, cwd: () => process.cwd(), roots: () => [process.cwd(), join(__dirname, '..', 'fixtures')] }).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

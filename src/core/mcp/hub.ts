@@ -39,6 +39,11 @@ export interface McpServerOptions {
   sessions: SessionService;
   /** The folder a relative path or a missing folder means (the vault of berth://vault/health). */
   cwd(): string;
+  /**
+   * The folders clients may name in a call (workspaces to mount, vaults, files): the server's
+   * folder when absent. A client with the sessions scope could otherwise mount ~ or / read-write.
+   */
+  roots?(): readonly string[];
   /** The tokens clients authenticate with (HTTP); every one of them is kept out of results. */
   tokens?: TokenStore;
   /** Calls `listener` whenever the vault's report changes (the extension's live vault); none: no vault subscriptions. */

@@ -26,7 +26,7 @@ const NOTIFY_DEBOUNCE_MS = 250;
  * change source, a transcript while its log is followed. Returns what ends the subscriptions.
  */
 export function registerResources(mcp: McpServer, hub: McpHub, client: McpClient): { dispose(): void } {
-  const context = (signal: AbortSignal, extra: Partial<OperationContext> = {}): OperationContext => ({ origin: 'mcp', cwd: hub.options.cwd(), signal, progress: () => undefined, ...extra });
+  const context = (signal: AbortSignal, extra: Partial<OperationContext> = {}): OperationContext => ({ origin: 'mcp', cwd: hub.options.cwd(), roots: hub.options.roots?.() ?? [hub.options.cwd()], signal, progress: () => undefined, ...extra });
 
   /** An operation's output as the JSON text of a resource, with every secret taken out. */
   async function json(operation: string, input: object, signal: AbortSignal, pick: (output: never) => unknown = (output) => output): Promise<string> {

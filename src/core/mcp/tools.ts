@@ -71,6 +71,7 @@ async function callTool(hub: McpHub, client: McpClient, operation: AnyOperation,
     const context: OperationContext = {
       origin: 'mcp',
       cwd: hub.options.cwd(),
+      roots: hub.options.roots?.() ?? [hub.options.cwd()],
       signal: extra.signal,
       progress: progressNotifier(extra, redact),
       warn: (message) => warnings.push(message),

@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { BerthError, describeError } from '../errors.js';
 import { defineOperation, type AnyOperation, type OperationContext, type TerminalIo } from '../operations.js';
+import { callerPath } from '../paths.js';
 import { printable } from '../text.js';
 import { formatTranscriptEvent, transcriptEventSchema, transcriptEvents, type TranscriptEvent } from './agent/transcript.js';
 import { DEFAULT_LIMITS } from './hardening.js';
@@ -157,7 +157,7 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
         ctx.progress({ message: 'Starting the session…' });
         return service.start(
           {
-            workspace: resolve(ctx.cwd, input.workspace ?? '.'),
+            workspace: callerPath(ctx, input.workspace ?? '.', 'The workspace'),
             ...(input.image ? { image: input.image } : {}),
             agent: input.agent,
             ...(input.prompt !== undefined ? { prompt: input.prompt } : {}),
@@ -460,7 +460,7 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
         const image = await buildAgentImage(engine.docker.docker, {
           tag,
           ...(input.base ? { base: input.base } : {}),
-          ...(input.claudeBinary ? { claudeBinary: input.claudeBinary } : {}),
+          ...(input.claudeBinary ? { claudeBinary: callerPath(ctx, input.claudeBinary, 'The claude binary') } : {}),
           ...(input.network ? { networkMode: input.network } : {}),
           signal: ctx.signal,
           onProgress: (line) => (ctx.emit ? ctx.emit(`${line}\n`, 'stderr') : ctx.progress({ message: line })),

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineOperation, type OperationContext } from '../operations.js';
+import { callerPath } from '../paths.js';
 import { printable } from '../text.js';
 import { editSetSchema } from './edits.js';
 import type { VaultIndex } from './index.js';
@@ -25,9 +25,9 @@ const linkInput = z.object({
 
 /** The index the fix reads (the live one where a face keeps it), the link and the note's text. */
 async function brokenLink(deps: VaultFixDependencies, input: z.infer<typeof linkInput>, ctx: OperationContext) {
-  const root = resolve(ctx.cwd, input.dir ?? deps.vaultRoot?.() ?? '.');
+  const root = callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');
   const index: VaultIndex = await deps.vaults.index(root, { exclude: deps.vaultExclude?.() ?? [], signal: ctx.signal, onProgress: (update) => ctx.progress(update) });
-  const note = index.relativePath(resolve(ctx.cwd, input.note)) ?? input.note;
+  const note = index.relativePath(callerPath(ctx, input.note, 'The note')) ?? input.note;
   const link = brokenLinkAt(index, note, input.line, input.column);
   const text = input.text ?? (await readFile(index.absolutePath(note), 'utf8'));
   return { index, link, text };

@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineOperation, type Progress } from '../operations.js';
+import { callerPath } from '../paths.js';
 import { formatVaultReport } from './health.js';
 import { VaultIndex } from './index.js';
 import type { Vaults } from './live.js';
@@ -59,7 +59,7 @@ export function createVaultHealthOperation(deps: VaultHealthDependencies) {
       examples: ['berth vault scan ~/Notes', 'berth vault scan --exclude "Templates/**" --json', 'berth vault scan --min-score 80  # in CI: exit status 1 below 80'],
     },
     async run(input, ctx) {
-      const root = resolve(ctx.cwd, input.dir ?? deps.vaultRoot?.() ?? '.');
+      const root = callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');
       const exclude = input.exclude ?? deps.vaultExclude?.() ?? [];
       const progress = (update: Progress) => ctx.progress(update);
       // A vault the face keeps live answers from its index; other globs get a scan of their own.
