@@ -108,6 +108,9 @@ test('agent commands: a shell idles, claude is interactive only without a prompt
   assert.deepEqual(agentCommand({ agent: 'shell', insideContainer: true }), { command: ['sleep', 'infinity'], interactive: false });
   assert.equal(agentCommand({ agent: 'claude', insideContainer: true }).interactive, true);
   assert.equal(agentCommand({ agent: 'claude', prompt: 'p', insideContainer: true }).interactive, false);
+  // Outside a container claude gets exactly its headless argv: no permission flag, nothing in its place.
+  assert.deepEqual(agentCommand({ agent: 'claude', prompt: 'p', insideContainer: false }).command, ['claude', '-p', '--output-format', 'stream-json', '--verbose', '--', 'p']);
+  assert.deepEqual(agentCommand({ agent: 'claude', insideContainer: false }).command, ['claude']);
   const templates = { aider: 'aider --yes --message {prompt}', repl: 'repl --color' };
   assert.deepEqual(agentCommand({ agent: 'aider', prompt: 'fix it', templates, insideContainer: true }), { command: ['aider', '--yes', '--message', 'fix it'], interactive: false });
   assert.deepEqual(agentCommand({ agent: 'repl', templates, insideContainer: true }), { command: ['repl', '--color'], interactive: true });
