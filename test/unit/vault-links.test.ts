@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadAll } from 'js-yaml';
 import { isPlainMapping } from '../../src/core/vault/frontmatter.js';
-import { parseNote, type ParsedLink } from '../../src/core/vault/links.js';
+import { own, parseNote, type ParsedLink } from '../../src/core/vault/links.js';
 
 const targets = (text: string) => parseNote(text).links.map((l) => l.raw);
 const only = (text: string): ParsedLink => {
@@ -220,4 +220,11 @@ test('a line on which a comment closes begins nothing: no heading, no block id',
   assert.deepEqual(note.headings, ['Heading']);
   assert.deepEqual(note.blocks, []);
   assert.deepEqual(note.links.map((l) => [l.raw, l.line, l.column]), [['After', 2, 28]]);
+});
+
+test('own() copies a text exactly, with or without %, escapes, control characters and lone surrogates', () => {
+  const texts = ['short', 'a/longer/path/Note 12.md', '../a/Note%20b.md', '%E0%A4%A', 'x%', '\0w\x01m/dir\0[[x]] raw', 'lone \uD800 surrogate here', 'Ünïcödé nämes, long enough', ''];
+  for (const text of texts) assert.equal(own(text), text);
+  const note = `# Title\n\nsee [[${'a'.repeat(40)}]]`;
+  assert.equal(own(note.slice(15, 55)), 'a'.repeat(40));
 });

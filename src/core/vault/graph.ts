@@ -1,7 +1,7 @@
 import { fewAdd, fewHas, fewItems, fewRemove, fewSize, type Few } from './few.js';
 import { hasFragment, type FragmentTargets } from './fragments.js';
 import type { FrontmatterProblem } from './frontmatter.js';
-import type { ParsedLink, ParsedNote } from './links.js';
+import { own, type ParsedLink, type ParsedNote } from './links.js';
 import { Ambiguous, baseName, folderKey, groupKey, nameKey, NameTable, resolveLink, type LinkTarget, type NameEntry, type Named } from './resolve.js';
 
 export type LinkStatus = 'resolved' | 'ambiguous' | 'broken';
@@ -82,9 +82,10 @@ class LinkGroup implements LinkTarget {
     readonly origin: FileNode,
     { raw, path, fragment, syntax }: ParsedLink,
   ) {
-    this.raw = raw;
-    this.path = path;
-    this.fragment = fragment;
+    // Copies (see `own`): the parser's strings are views that would keep the note's text alive.
+    this.raw = own(raw);
+    this.path = own(path);
+    this.fragment = fragment === undefined ? undefined : own(fragment);
     this.syntax = syntax;
   }
 

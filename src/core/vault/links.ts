@@ -13,6 +13,7 @@ import { readFrontmatter, type FrontmatterProblem } from './frontmatter.js';
  * files, and Obsidian's rules are not CommonMark's anyway (wikilinks, `%%` comments).
  */
 
+/** Its strings may be views into the note's text (see `own`). */
 export interface ParsedLink {
   /** The destination as written, without the alias: `Note#Heading`, `img%20one.png`. */
   raw: string;
@@ -221,7 +222,7 @@ class Scanner {
     if (first - start >= 4) return start;
     if (c === HASH) {
       const title = headingTitle(text, first, end);
-      if (title !== undefined) this.headings.push(title);
+      if (title !== undefined) this.headings.push(own(title));
     } else if (c === OPEN && this.definition(first, end)) {
       return end;
     }
@@ -247,7 +248,9 @@ class Scanner {
   /** `text ^block-id` at the end of a line, if `caret`, the line's last `^`, begins one. */
   private blockId(start: number, end: number, caret: number): void {
     const id = blockId(this.text, start, end, caret);
-    if (id !== undefined && !this.blocks.includes(id)) this.blocks.push(id);
+    // own(): a lower-case slice of 13 or more characters is a view that keeps the whole note alive.
+    if (id === undefined) return;
+    if (!this.blocks.includes(id)) this.blocks.push(own(id));
   }
 
   /** The line's inline constructs, from `i` (its start, or where a comment closed) to `end`. */
@@ -583,6 +586,18 @@ function addMarkdownLink(links: ParsedLink[], destination: string, embed: boolea
   if (!path && !fragment) return false;
   links.push({ raw: destination, path, fragment, syntax: 'markdown', embed, line, column, length });
   return true;
+}
+
+/**
+ * A copy of a substring that does not keep the whole note alive: V8 makes substrings of 13
+ * characters or more views into their parent, and anything kept in the index would otherwise hold
+ * its note's text forever. Links are left as views here; the graph copies what it keeps.
+ */
+export function own(text: string): string {
+  if (text.length < 13) return text;
+  // Both are flat copies, one string each, and decodeURIComponent of a text without '%' is the
+  // faster; other ways of copying (`(' ' + text).slice(1)`) give a view into a flattened copy.
+  return text.includes('%') ? (JSON.parse(JSON.stringify(text)) as string) : decodeURIComponent(text);
 }
 
 function decode(text: string): string {
