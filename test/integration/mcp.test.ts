@@ -121,7 +121,8 @@ test('a call that reports progress sends MCP progress notifications, rising', { 
     const result = await client.callTool({ name: 'vault_health', arguments: { dir: vault } }, undefined, { onprogress: (update) => updates.push(update) });
     assert.equal(result.isError, undefined);
     assert.ok(updates.some((update) => /^Reading notes \(\d+\/3000\)$/.test(update.message ?? '') && update.total === 100), JSON.stringify(updates));
-    assert.ok(updates.length >= 3, JSON.stringify(updates));
+    // How many updates a scan sends depends on how fast the machine reads: at least the listing and one count.
+    assert.ok(updates.length >= 2, JSON.stringify(updates));
     for (let i = 1; i < updates.length; i++) assert.ok(updates[i]!.progress > updates[i - 1]!.progress, 'each notification moves progress forward');
   } finally {
     await rm(vault, { recursive: true, force: true });
