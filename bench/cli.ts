@@ -6,7 +6,7 @@
 // of the CLI, such as one of an older commit. Run with `npx tsx bench/cli.ts`.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BUSYBOX_IMAGE, busyboxImage } from '../test/support/images.js';
@@ -83,7 +83,9 @@ async function main() {
       { label: 'berth vault scan (3 notes)', run: () => berth(['vault', 'scan', vault, '--json']) },
     ];
     const helpTimes = await rounds(HELP_SAMPLES, help);
-    printTable(`CLI start-up: whole processes against node -e 0 (${cli})`, HEADER, rows(help, helpTimes));
+    // Other processes on the machine move every figure here, Node's start-up more than docker's.
+    const load = () => `load average ${loadavg()[0]!.toFixed(2)}`;
+    printTable(`CLI start-up: whole processes against node -e 0 (${cli}; ${load()})`, HEADER, rows(help, helpTimes));
 
     const start: Runner[] = [
       { label: 'docker run -d, same image and flags', run: () => timed('docker', dockerRunArgs(box.workspace, BUSYBOX_IMAGE)) },
@@ -101,7 +103,7 @@ async function main() {
       },
     ];
     const startTimes = await rounds(START_SAMPLES, start, clear);
-    printTable('Session start: whole processes against docker run -d (request to running container, workspace mounted)', HEADER, rows(start, startTimes));
+    printTable(`Session start: whole processes against docker run -d (request to running container, workspace mounted; ${load()})`, HEADER, rows(start, startTimes));
 
     const helpDifference = median(helpTimes[1]!.map((ms, round) => ms - helpTimes[0]![round]!));
     const startRatio = median(startTimes[1]!) / median(startTimes[0]!);
