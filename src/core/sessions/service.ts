@@ -104,13 +104,20 @@ export class SessionService {
 
   private async connect(): Promise<Engine> {
     const explicitHost = this.deps.dockerHost?.();
-    const status = await probeEngine({ explicitHost });
-    if (!status.reachable) {
-      return { down: { message: status.error, hint: status.fix, explicit: status.source !== 'default', refused: status.refused } };
+    // What the engine says of itself (userns-remap, for the start's warning) is asked beside the
+    // probe rather than after it: a CLI start needs both, one round trip sooner.
+    let client: ReturnType<typeof connectDocker> | undefined;
+    try {
+      client = connectDocker({ explicitHost });
+    } catch {
+      // An address Berth cannot use: the probe says why.
     }
-    const { docker } = connectDocker({ explicitHost });
+    const info = client?.docker.info().catch(() => undefined);
+    const status = await probeEngine({ explicitHost });
+    if (!status.reachable) return { down: { message: status.error, hint: status.fix, explicit: status.source !== 'default', refused: status.refused } };
+    const { docker } = client ?? connectDocker({ explicitHost });
     this.pool = this.makePool(docker);
-    return { docker: new DockerProvider(docker, { version: BERTH_VERSION, ...(this.pool ? { pool: this.pool } : {}) }) };
+    return { docker: new DockerProvider(docker, { version: BERTH_VERSION, ...(info ? { info } : {}), ...(this.pool ? { pool: this.pool } : {}) }) };
   }
 
   private makePool(docker: Docker): WarmPool | undefined {

@@ -28,6 +28,8 @@ import type { WarmPool } from './warmPool.js';
 
 export interface DockerProviderOptions {
   version: string;
+  /** The engine's /info, when the connection already asked for it. */
+  info?: Promise<{ SecurityOptions?: string[] } | undefined>;
   /** Hands out ready containers for specs that match its configuration. */
   pool?: WarmPool;
 }
@@ -147,8 +149,8 @@ export class DockerProvider implements ExecutionProvider {
    * session's uid is a subordinate uid on the host, not the person's.
    */
   remapsUsers(): Promise<boolean> {
-    this.remapping ??= this.docker.info().then(
-      (info: { SecurityOptions?: string[] }) => (info.SecurityOptions ?? []).some((option) => option.includes('name=userns')),
+    this.remapping ??= (this.options.info ?? this.docker.info()).then(
+      (info: { SecurityOptions?: string[] } | undefined) => (info?.SecurityOptions ?? []).some((option) => option.includes('name=userns')),
       () => false,
     );
     return this.remapping;
