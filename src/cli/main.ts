@@ -47,6 +47,12 @@ export async function runCli(argv: string[], io: Io, registry?: OperationRegistr
 
 /** The process entry: the real streams, and the exit status set rather than forced so that output drains first. */
 export async function main(argv: string[], registry?: OperationRegistry): Promise<void> {
+  // The reader of our output went away (`berth session logs ID | head`): stop as Unix tools do
+  // when SIGPIPE ends them, quietly and with 128 + 13, instead of a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    throw error;
+  });
   const io = processIo();
   try {
     process.exitCode = await runCli(argv, io, registry);

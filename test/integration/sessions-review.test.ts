@@ -435,3 +435,22 @@ test('20. --json has one shape: every session field present, stdout and stderr n
     await invoke('session.rm', { ids: [session.id] });
   }
 });
+
+test('a reader that goes away ends berth quietly, as SIGPIPE ends Unix tools', { timeout: 60_000 }, async () => {
+  const session = await invoke<Session>('session.start', { workspace: box.workspace, agent: 'shell', command: ['sh', '-c', 'yes berth-pipe | head -c 2000000; sleep 300'] });
+  try {
+    await eventually(async () => ((await invoke<{ stdout: string }>('session.logs', { id: session.id, tail: 1 })).stdout ?? '').includes('berth-pipe'), 10_000, 'the output');
+    const loader = join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs');
+    const main = join(__dirname, '..', '..', 'src', 'cli', 'main.ts');
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" --import "${loader}" "${main}" session logs ${session.id} --follow | head -c 20`], {
+      env: { ...box.env, BERTH_IMAGE: BUSYBOX_IMAGE },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(piped.signal, null, 'it ended by itself, following no more');
+    assert.match(piped.stdout, /^berth-pipe\nberth-pip/);
+    assert.doesNotMatch(piped.stderr, /EPIPE|Error|at /, piped.stderr);
+  } finally {
+    await invoke('session.rm', { ids: [session.id] });
+  }
+});
