@@ -10,6 +10,7 @@ export function describeCatalog(): Command[] {
   return CATALOG_AREAS.flatMap((area) =>
     createOperationCatalog({}, [area])
       .list()
+      .filter((operation) => !operation.faces || operation.faces.includes('cli'))
       .map((operation) => commandOf(operation, area)),
   );
 }

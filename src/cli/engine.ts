@@ -25,7 +25,7 @@ function catalogFor(area: Area | undefined): OperationRegistry {
   const areas = area ? [area] : CATALOG_AREAS;
   // Required here, not above, so that a vault command never loads the sessions code.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const deps = areas.includes('sessions') ? { sessions: (require('./sessions.js') as typeof Sessions).cliSessionService() } : {};
+  const deps = areas.includes('sessions') || areas.includes('mcp') ? { sessions: (require('./sessions.js') as typeof Sessions).cliSessionService() } : {};
   return createOperationCatalog(deps, areas);
 }
 

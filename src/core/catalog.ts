@@ -1,6 +1,8 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- each area is required when it is built, not when the catalog is */
 import { OperationRegistry, type AnyOperation } from './operations.js';
 import type * as Doctor from './doctor/doctorOperation.js';
+import type * as McpOperations from './mcp/operations.js';
+import type * as McpTokens from './mcp/tokens.js';
 import type * as SessionOperations from './sessions/operations.js';
 import type * as Service from './sessions/service.js';
 import type * as VaultFixes from './vault/fixOperations.js';
@@ -11,7 +13,12 @@ export type CatalogDependencies = Doctor.DoctorDependencies &
   Partial<VaultHealth.VaultHealthDependencies> & {
     /** The sessions service a face shares with its views (sidebar, MCP); one is made from dockerHost otherwise. */
     sessions?: Service.SessionService;
+    /** Where MCP tokens are kept: SecretStorage in VS Code; the state folder's file otherwise. */
+    mcpTokens?: McpTokens.TokenStore;
   };
+
+const sessionsOf = (deps: CatalogDependencies): Service.SessionService =>
+  deps.sessions ?? new (require('./sessions/service.js') as typeof Service).SessionService({ dockerHost: deps.dockerHost });
 
 /**
  * The table in parts, each loaded only when it is built: a face that needs one part (the CLI runs
@@ -21,9 +28,8 @@ export type CatalogDependencies = Doctor.DoctorDependencies &
 const AREAS = {
   doctor: (deps: CatalogDependencies): AnyOperation[] => [(require('./doctor/doctorOperation.js') as typeof Doctor).createDoctorOperation(deps)],
   sessions: (deps: CatalogDependencies): AnyOperation[] => {
-    const { SessionService } = require('./sessions/service.js') as typeof Service;
     const { createSessionOperations } = require('./sessions/operations.js') as typeof SessionOperations;
-    return createSessionOperations(deps.sessions ?? new SessionService({ dockerHost: deps.dockerHost }));
+    return createSessionOperations(sessionsOf(deps));
   },
   vault: (deps: CatalogDependencies): AnyOperation[] => {
     const { Vaults } = require('./vault/live.js') as typeof LiveVaults;
@@ -31,6 +37,14 @@ const AREAS = {
     const { createVaultFixOperations } = require('./vault/fixOperations.js') as typeof VaultFixes;
     const vaults = { ...deps, vaults: deps.vaults ?? new Vaults() };
     return [createVaultHealthOperation(vaults), ...createVaultFixOperations(vaults)];
+  },
+  mcp: (deps: CatalogDependencies): AnyOperation[] => {
+    const { createMcpOperations } = require('./mcp/operations.js') as typeof McpOperations;
+    const { FileTokenStore } = require('./mcp/tokens.js') as typeof McpTokens;
+    const sessions = sessionsOf(deps);
+    // The server serves the rest of the table, with the same sessions service.
+    const served = { ...deps, sessions };
+    return createMcpOperations({ operations: () => createOperationCatalog(served, ['doctor', 'sessions', 'vault']), sessions, tokens: deps.mcpTokens ?? new FileTokenStore() });
   },
 };
 
