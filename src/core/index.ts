@@ -20,3 +20,4 @@ export {
 export { points, type ScoreLine, type CheckName } from './vault/score.js';
 export { Vaults, type LiveVault, type LiveVaultState } from './vault/live.js';
 export type { EditSet, TextEdit, FileCreate } from './vault/edits.js';
+export * as mcp from './mcp/index.js';

@@ -16,6 +16,17 @@ export const berthConfig = {
   affectsVault(event: vscode.ConfigurationChangeEvent): boolean {
     return event.affectsConfiguration('berth.vault.exclude');
   },
+  mcpEnabled(): boolean {
+    return vscode.workspace.getConfiguration('berth').get<boolean>('mcp.enabled', true) === true;
+  },
+  /** 0 picks a free port; a value out of range falls back to 0. */
+  mcpPort(): number {
+    const port = vscode.workspace.getConfiguration('berth').get<unknown>('mcp.port', 0);
+    return typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 0;
+  },
+  affectsMcp(event: vscode.ConfigurationChangeEvent): boolean {
+    return event.affectsConfiguration('berth.mcp');
+  },
   /**
    * The berth.sessions.* settings the person set, as raw values for the core to check (only
    * explicit ones: the core has the defaults). An untrusted folder's own values are not read:

@@ -3,6 +3,8 @@ import { registerOperationCommands } from './commands/operationCommands.js';
 import { commandTable } from './commands/table.js';
 import { berthConfig } from './config.js';
 import { EngineState } from './engineState.js';
+import { McpHost } from './mcp/mcpHost.js';
+import { McpStatusBarItem, mcpTokenCommands, registerMcpCommands, registerMcpDefinition } from './mcp/commands.js';
 import { WindowServices } from './services.js';
 import { registerApiKeyCommands } from './sessions/apiKey.js';
 import { sessionCommands } from './sessions/commands.js';
@@ -26,8 +28,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const sessions = new SessionsView(services);
   const vault = folder && new VaultWatch(folder);
   const vaultTree = new VaultTreeProvider(vault);
+  const mcp = new McpHost(services, vault && ((listener) => vault.onDidChange(listener)), log);
   const commands = [
     ...commandTable(engine, folder),
+    ...mcpTokenCommands(mcp),
     ...sessionCommands({ view: sessions, secrets: context.secrets, transcript: (id) => TranscriptPanel.show(context.extensionUri, id).follow() }),
   ];
 
@@ -39,6 +43,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vaultTree,
     new EngineStatusBarItem(engine),
     new SessionsStatusBarItem(sessions),
+    mcp,
+    new McpStatusBarItem(mcp),
+    ...registerMcpCommands(mcp),
+    ...registerMcpDefinition(mcp, String((context.extension.packageJSON as { version?: unknown }).version ?? '')),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void mcp.update()),
     vscode.window.registerTreeDataProvider('berth.vault.health', vaultTree),
     ...registerOperationCommands(commands, services, log),
     ...registerApiKeyCommands(context.secrets, log),
@@ -49,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
         void engine.refresh().then(() => sessions.refresh());
       }
       if (vault && berthConfig.affectsVault(event)) vault.excludeChanged(berthConfig.vaultExclude(vault.folder));
+      if (berthConfig.affectsMcp(event)) void mcp.update();
     }),
     engine.onDidChange(() => void sessions.refresh()),
   );
@@ -65,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     void engine.refresh();
     sessions.start();
     vault?.start(services.get().vaults, berthConfig.vaultExclude(vault.folder));
+    void mcp.update();
   });
 }
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { BerthCore } from './coreLoader.js';
 import { loadCore } from './coreLoader.js';
 import { berthConfig } from './config.js';
+import { SecretTokenStore } from './mcp/tokenStore.js';
 
 export interface CoreServices {
   core: typeof BerthCore;
@@ -22,6 +23,7 @@ export const API_KEY_SECRET = 'berth.anthropicApiKey';
  */
 export class WindowServices implements vscode.Disposable {
   private made: CoreServices | undefined;
+  private tokens: SecretTokenStore | undefined;
   private readonly warned = new Set<string>();
 
   constructor(
@@ -49,9 +51,16 @@ export class WindowServices implements vscode.Disposable {
       dockerHost: berthConfig.dockerHost,
       vaultRoot: () => this.folder?.uri.fsPath,
       vaultExclude: () => berthConfig.vaultExclude(this.folder),
+      mcpTokens: this.mcpTokens(core),
     });
     this.made = { core, sessions, vaults, operations };
     return this.made;
+  }
+
+  /** The MCP tokens, in SecretStorage: the window's server and the token commands share them. */
+  mcpTokens(core: typeof BerthCore = this.get().core): SecretTokenStore {
+    this.tokens ??= new SecretTokenStore(this.secrets, () => core.mcp.initialTokens());
+    return this.tokens;
   }
 
   /** The berth.sessions.* settings as the engine takes them; each wrong value is named once and replaced by its default. */
