@@ -32,6 +32,11 @@ test('berth mcp token prints the default token, and rotating it gives another', 
   assert.notEqual(rotated.stdout, first.stdout);
   const made = JSON.parse((await cli(['mcp', 'token', '--name', 'runner', '--scopes', 'read', '--scopes', 'exec', '--json'], { env })).stdout);
   assert.deepEqual([made.name, made.scopes], ['runner', ['read', 'exec']]);
+  const revoked = await cli(['mcp', 'token', '--name', 'runner', '--revoke'], { env });
+  assert.deepEqual([revoked.code, revoked.stdout], [0, 'Revoked.\n']);
+  const gone = await cli(['mcp', 'token', '--name', 'runner'], { env });
+  assert.equal(gone.code, 2);
+  assert.match(gone.stderr, /no MCP token named "runner"/);
   const both = await cli(['mcp', 'token', '--rotate', '--scopes', 'read'], { env });
   assert.equal(both.code, 2);
   assert.match(both.stderr, /give one of them/);
