@@ -138,18 +138,6 @@ export class OperationRegistry {
     return [...this.byName.values()];
   }
 
-  /** Finds the operation whose CLI words are the longest prefix of `words`. */
-  matchCli(words: readonly string[]): { operation: AnyOperation; rest: string[] } | undefined {
-    let best: AnyOperation | undefined;
-    for (const operation of this.byName.values()) {
-      const command = operation.cli.command;
-      if (command.length > words.length) continue;
-      if (!command.every((word, i) => words[i] === word)) continue;
-      if (!best || command.length > best.cli.command.length) best = operation;
-    }
-    return best && { operation: best, rest: words.slice(best.cli.command.length) };
-  }
-
   /**
    * The one way any face runs an operation: the raw input is checked against the schema (an
    * InputError names each problem), the operation runs, and what it returns is checked against
