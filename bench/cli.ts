@@ -72,7 +72,7 @@ async function main() {
     const vault = join(REPO, 'test', 'fixtures', 'demo-vault');
     // One run of each kind first: the page cache, and the code cache the measured runs start from.
     berth(['--help']);
-    berth(['vault', 'scan', vault, '--json']);
+    berth(['vault', 'health', vault, '--json']);
     berth(['session', 'start', '--agent', 'shell']);
     await clear();
 
@@ -80,7 +80,7 @@ async function main() {
       { label: 'node -e 0', run: () => timed(process.execPath, ['-e', '0']) },
       { label: 'berth --help', run: () => berth(['--help']) },
       { label: 'berth session start --help', run: () => berth(['session', 'start', '--help']) },
-      { label: 'berth vault scan (3 notes)', run: () => berth(['vault', 'scan', vault, '--json']) },
+      { label: 'berth vault health (3 notes)', run: () => berth(['vault', 'health', vault, '--json']) },
     ];
     const helpTimes = await rounds(HELP_SAMPLES, help);
     // Other processes on the machine move every figure here, Node's start-up more than docker's.

@@ -22,7 +22,7 @@ const sessionsOf = (deps: CatalogDependencies): Service.SessionService =>
 
 /**
  * The table in parts, each loaded only when it is built: a face that needs one part (the CLI runs
- * one command) never loads the others, so a session start reads no vault code and a vault scan no
+ * one command) never loads the others, so a session start reads no vault code and a vault health no
  * Docker client. In this order the parts make the table.
  */
 const AREAS = {

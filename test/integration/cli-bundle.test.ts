@@ -29,7 +29,7 @@ test('dist/cli.js on its own, without the engine beside it, answers help, --vers
   // The schema library alone is larger than this: the entry holds the command table, not the operations.
   assert.ok(statSync(join(dist, 'cli.js')).size < 150_000, `dist/cli.js is ${statSync(join(dist, 'cli.js')).size} bytes`);
   const commands = (await fromSource(['--help'])).stdout.split('\n').flatMap((line) => /^ {2}([a-z][a-z ]*[a-z]) {2,}/.exec(line)?.[1] ?? []);
-  assert.ok(commands.includes('session start') && commands.includes('vault scan'), commands.join(', '));
+  assert.ok(commands.includes('session start') && commands.includes('vault health'), commands.join(', '));
   const invocations = [
     ['--help'],
     ['--version'],
@@ -37,7 +37,7 @@ test('dist/cli.js on its own, without the engine beside it, answers help, --vers
     ['vault', '--help'],
     ...commands.map((command) => [...command.split(' '), '--help']),
     ['sesion', 'list'],
-    ['vault', 'scan', '--exclud', 'x'],
+    ['vault', 'health', '--exclud', 'x'],
     ['session', 'start', '--memory-mb', 'lots'],
     ['session', 'list', 'extra'],
   ];
@@ -48,7 +48,7 @@ test('dist/cli.js runs a command through dist/cli-engine.js, whose code cache th
   const cache = join(root, 'cache');
   const env = { ...process.env, XDG_CACHE_HOME: cache };
   const vault = join(__dirname, '..', 'fixtures', 'demo-vault');
-  const first = run(join(dist, 'cli.js'), ['vault', 'scan', vault, '--json'], env);
+  const first = run(join(dist, 'cli.js'), ['vault', 'health', vault, '--json'], env);
   assert.equal(first.code, 0, first.stderr);
   assert.equal(JSON.parse(first.stdout).notes, 3);
   const folder = join(cache, 'berth', 'code-cache');
@@ -57,7 +57,7 @@ test('dist/cli.js runs a command through dist/cli-engine.js, whose code cache th
   assert.deepEqual(others, []);
   const written = statSync(join(folder, name!));
 
-  const second = run(join(dist, 'cli.js'), ['vault', 'scan', vault, '--json'], env);
+  const second = run(join(dist, 'cli.js'), ['vault', 'health', vault, '--json'], env);
   assert.equal(second.code, 0, second.stderr);
   assert.equal(second.stdout, first.stdout);
   const reread = statSync(join(folder, name!));

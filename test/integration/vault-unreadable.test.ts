@@ -51,10 +51,10 @@ async function everything(root: string): Promise<string[]> {
   return (await readdir(root, { recursive: true })).map((path) => join(root, path));
 }
 
-test('berth vault scan reports unreadable notes and folders; links to an unreadable note resolve', async () => {
+test('berth vault health reports unreadable notes and folders; links to an unreadable note resolve', async () => {
   const { root, home, cleanUp } = await makeVaultWithUnreadable();
   try {
-    const json = runAsOwner(home, 'src/cli/main.ts', ['vault', 'scan', root, '--json']);
+    const json = runAsOwner(home, 'src/cli/main.ts', ['vault', 'health', root, '--json']);
     assert.equal(json.code, 0, json.stderr);
     const report = JSON.parse(json.stdout) as VaultReport;
     assert.deepEqual(report.unreadable, ['Private/', 'Secret.md']);
@@ -66,7 +66,7 @@ test('berth vault scan reports unreadable notes and folders; links to an unreada
       '2 files or folders could not be read: check their permissions. Their links are not checked; links to them count as found.',
     ]);
 
-    const text = runAsOwner(home, 'src/cli/main.ts', ['vault', 'scan', root]);
+    const text = runAsOwner(home, 'src/cli/main.ts', ['vault', 'health', root]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^Warning: 2 files or folders could not be read: check their permissions\./m);
     assert.match(text.stdout, /^Unreadable \(2\)\n {2}Private\/\n {2}Secret\.md$/m);

@@ -7,8 +7,13 @@ const REPO = join(__dirname, '..', '..');
 const REAL = join(REPO, 'src', 'cli', 'main.ts');
 /** The same process entry with the test operations (test/support/cliOperations.ts). */
 const FIXTURE = join(REPO, 'test', 'support', 'cliFixture.ts');
-/** util-linux `script` runs a command on a pseudo-terminal, as a person's shell would. */
-const hasScript = spawnSync('script', ['--version']).status === 0;
+/**
+ * util-linux `script` runs a command on a pseudo-terminal, as a person's shell would. It comes with
+ * Debian's essential bsdutils; a machine without it fails these tests saying so, never skips them.
+ */
+function needScript(): void {
+  if (spawnSync('script', ['--version']).status !== 0) throw new Error('These tests need util-linux `script` (Debian: apt-get install bsdutils).');
+}
 
 interface Run {
   code: number | null;
@@ -51,20 +56,20 @@ test('berth session, berth session --help and berth vault show the group’s com
     assert.match(result.stdout, /^Usage: berth session <command> \[options\]\n\nCommands:\n {2}start +Start a session\n/);
   }
   assert.equal(vault.code, 0, vault.stderr);
-  assert.match(vault.stdout, /\n {2}scan +Scan a vault/);
+  assert.match(vault.stdout, /\n {2}health +Scan a vault/);
 });
 
 test('usage errors: one line, exit status 2, and the --version still answers', async () => {
   const [typo, missing, flag, version] = await Promise.all([
     run(REAL, ['sesion', 'list']),
     run(REAL, ['session', 'stop']),
-    run(REAL, ['vault', 'scan', '--exclud', 'x']),
+    run(REAL, ['vault', 'health', '--exclud', 'x']),
     run(REAL, ['--version']),
   ]);
   assert.deepEqual(typo, { code: 2, stdout: '', stderr: 'berth: unknown command "sesion" (did you mean "session"?). Run "berth --help" for usage.\n' });
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^berth session stop: missing <ids?>: [^\n]+\. Run "berth session stop --help" for usage\.\n$/);
-  assert.deepEqual(flag, { code: 2, stdout: '', stderr: 'berth vault scan: unknown flag --exclud (did you mean --exclude?). Run "berth vault scan --help" for usage.\n' });
+  assert.deepEqual(flag, { code: 2, stdout: '', stderr: 'berth vault health: unknown flag --exclud (did you mean --exclude?). Run "berth vault health --help" for usage.\n' });
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
 });
@@ -94,7 +99,8 @@ test('piped stdin reaches the operation through the terminal it is lent; nobody 
   assert.deepEqual(await run(FIXTURE, ['box', 'stop', 'a']), { code: 1, stdout: '', stderr: 'berth box stop: Nobody can confirm here. Pass --yes.\n' });
 });
 
-test('on a terminal: progress stays on one line, confirm asks and reads the answer', { skip: !hasScript && 'needs util-linux script' }, () => {
+test('on a terminal: progress stays on one line, confirm asks and reads the answer', () => {
+  needScript();
   const watched = onTerminal(FIXTURE, ['box', 'watch']);
   assert.equal(watched.code, 0, watched.stdout);
   assert.equal(watched.stdout, '\r\u001b[2K… step 1 33%\r\u001b[2K… step 2 67%\r\u001b[2K… step 3 100%\r\u001b[2Kwatched 3 steps\r\n');
@@ -105,7 +111,8 @@ test('on a terminal: progress stays on one line, confirm asks and reads the answ
   assert.match(stopped.stdout, /stopped a b\r\n$/);
 });
 
-test('Ctrl-C at a question on a terminal interrupts the run: exit status 130', { skip: !hasScript && 'needs util-linux script' }, async () => {
+test('Ctrl-C at a question on a terminal interrupts the run: exit status 130', async () => {
+  needScript();
   const command = [process.execPath, '--import', 'tsx', FIXTURE, 'box', 'stop', 'a'].join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: REPO, stdio: 'pipe' });
   let seen = '';
@@ -121,8 +128,9 @@ test('Ctrl-C at a question on a terminal interrupts the run: exit status 130', {
   assert.match(seen, /Stop 1 boxes\? \[y\/N\] [^\n]*\nberth box stop: interrupted\r\n$/);
 });
 
-test('a real vault scan on a terminal prints no line per progress update', { skip: !hasScript && 'needs util-linux script' }, () => {
-  const scan = onTerminal(REAL, ['vault', 'scan', join('test', 'fixtures', 'demo-vault')]);
+test('a real vault health on a terminal prints no line per progress update', () => {
+  needScript();
+  const scan = onTerminal(REAL, ['vault', 'health', join('test', 'fixtures', 'demo-vault')]);
   assert.equal(scan.code, 0, scan.stdout);
   assert.match(scan.stdout, /\r\u001b\[2K…/);
   assert.doesNotMatch(scan.stdout, /…[^\r\n]*\r?\n/);

@@ -18,8 +18,8 @@ function berth(args: string[], cwd = REPO) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-test('berth vault scan DIR --json prints one JSON report and exits 0 although the vault has problems', () => {
-  const { code, stdout, stderr } = berth(['vault', 'scan', DEMO, '--json']);
+test('berth vault health DIR --json prints one JSON report and exits 0 although the vault has problems', () => {
+  const { code, stdout, stderr } = berth(['vault', 'health', DEMO, '--json']);
   assert.equal(code, 0, stderr);
   const report = JSON.parse(stdout);
   assert.equal(report.notes, 3);
@@ -35,8 +35,8 @@ test('berth vault scan DIR --json prints one JSON report and exits 0 although th
   assert.ok(Array.isArray(report.breakdown) && report.breakdown.length > 0);
 });
 
-test('berth vault scan defaults to the current folder and prints a readable summary', () => {
-  const { code, stdout, stderr } = berth(['vault', 'scan'], DEMO);
+test('berth vault health defaults to the current folder and prints a readable summary', () => {
+  const { code, stdout, stderr } = berth(['vault', 'health'], DEMO);
   assert.equal(code, 0, stderr);
   assert.match(stdout, /3 notes, 0 attachments, 3 links/);
   assert.match(stdout, /Score 51\/100/);
@@ -44,8 +44,8 @@ test('berth vault scan defaults to the current folder and prints a readable summ
   assert.match(stdout, /Orphan notes.*\n {2}Projects\.md/);
 });
 
-test('berth vault scan --exclude leaves matching notes out', () => {
-  const { code, stdout } = berth(['vault', 'scan', DEMO, '--exclude', 'Ideas.md', '--exclude', 'Nothing/**', '--json']);
+test('berth vault health --exclude leaves matching notes out', () => {
+  const { code, stdout } = berth(['vault', 'health', DEMO, '--exclude', 'Ideas.md', '--exclude', 'Nothing/**', '--json']);
   assert.equal(code, 0);
   const report = JSON.parse(stdout);
   assert.equal(report.notes, 2);
@@ -56,23 +56,23 @@ test('berth vault scan --exclude leaves matching notes out', () => {
   );
 });
 
-test('berth vault scan on a missing folder fails with one clear line and a non-zero exit', () => {
+test('berth vault health on a missing folder fails with one clear line and a non-zero exit', () => {
   const missing = join(REPO, 'test', 'fixtures', 'no-such-vault');
-  const { code, stdout, stderr } = berth(['vault', 'scan', missing, '--json']);
+  const { code, stdout, stderr } = berth(['vault', 'health', missing, '--json']);
   assert.notEqual(code, 0);
   assert.equal(stdout, '');
   const lines = stderr.trim().split('\n');
   assert.equal(lines.length, 1, stderr);
-  assert.match(lines[0]!, /^berth vault scan: No folder at .*no-such-vault\. Pass the folder that holds your notes/);
+  assert.match(lines[0]!, /^berth vault health: No folder at .*no-such-vault\. Pass the folder that holds your notes/);
 });
 
-test('berth vault scan --min-score N exits 1 below N and 0 at or above it, saying so in one line on stderr', () => {
-  const below = berth(['vault', 'scan', DEMO, '--min-score', '52']);
+test('berth vault health --min-score N exits 1 below N and 0 at or above it, saying so in one line on stderr', () => {
+  const below = berth(['vault', 'health', DEMO, '--min-score', '52']);
   assert.equal(below.code, 1, below.stderr);
   assert.equal(below.stderr.trim().split('\n').length, 1, below.stderr);
   assert.match(below.stderr, /Vault score 51 is below --min-score 52/);
   assert.match(below.stdout, /Score 51\/100/);
-  const at = berth(['vault', 'scan', DEMO, '--min-score', '51', '--json']);
+  const at = berth(['vault', 'health', DEMO, '--min-score', '51', '--json']);
   assert.equal(at.code, 0, at.stderr);
   assert.equal(at.stderr, '', 'a pass says nothing on stderr');
   assert.deepEqual([JSON.parse(at.stdout).minScore, JSON.parse(at.stdout).passed], [51, true]);

@@ -54,9 +54,9 @@ export function createVaultHealthOperation(deps: VaultHealthDependencies) {
     output: vaultHealthOutputSchema,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     cli: {
-      command: ['vault', 'scan'],
+      command: ['vault', 'health'],
       positional: ['dir'],
-      examples: ['berth vault scan ~/Notes', 'berth vault scan --exclude "Templates/**" --json', 'berth vault scan --min-score 80  # in CI: exit status 1 below 80'],
+      examples: ['berth vault health ~/Notes', 'berth vault health --exclude "Templates/**" --json', 'berth vault health --min-score 80  # in CI: exit status 1 below 80'],
     },
     async run(input, ctx) {
       const root = callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');

@@ -140,7 +140,7 @@ export async function checkVaultFolder(root: string): Promise<string> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new BerthError(`No folder at ${root}.`, 'Pass the folder that holds your notes, e.g. "berth vault scan ~/Notes".', 'VAULT_NOT_FOUND');
+      throw new BerthError(`No folder at ${root}.`, 'Pass the folder that holds your notes, e.g. "berth vault health ~/Notes".', 'VAULT_NOT_FOUND');
     }
     throw new BerthError(`Cannot read ${root}: ${code ?? (error as Error).message}.`, 'Check that you may read this folder.', 'VAULT_UNREADABLE');
   }
