@@ -20,8 +20,10 @@ module.exports = {
   ProgressLocation: { Window: 10, Notification: 15 },
   CodeActionKind: { QuickFix: { value: 'quickfix' } },
   Uri: { file: uri, joinPath: (base, ...parts) => uri([base.fsPath, ...parts].join('/')) },
+  ThemeIcon: class { constructor(id, color) { this.id = id; this.color = color; } },
   window: {
-    createOutputChannel: () => ({ appendLine() {}, show() {}, dispose() {} }),
+    createOutputChannel: () => ({ appendLine() {}, info() {}, warn() {}, error() {}, debug() {}, show() {}, dispose() {} }),
+    createTreeView: () => ({ visible: false, onDidChangeVisibility: event, reveal: async () => undefined, dispose() {} }),
     createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
     registerTreeDataProvider: () => disposable,
     showInformationMessage: async () => undefined,
@@ -32,6 +34,8 @@ module.exports = {
     registerCodeActionsProvider: () => disposable,
   },
   workspace: {
+    isTrusted: true,
+    onDidGrantWorkspaceTrust: event,
     workspaceFolders: [{ uri: uri(os.tmpdir()), name: 'vault', index: 0 }],
     getConfiguration: () => ({ get: (_key, fallback) => fallback }),
     onDidChangeConfiguration: event,
