@@ -92,15 +92,18 @@ export class McpHost implements vscode.Disposable {
   private async authorize(request: BerthCore.mcp.AuthorizeRequest): Promise<boolean> {
     if (this.trusted.has(request.client)) return true;
     const verb = { stop: 'stop', remove: 'remove', exec: 'run a command in' }[request.action];
+    // Deny takes the place of the modal's own Cancel (and Escape picks it), so the button says what the detail does.
     const choice = await vscode.window.showWarningMessage(
       `The MCP client "${request.client}" wants to ${verb} session ${request.sessionId.slice(0, 12)}, which it did not start.`,
       { modal: true, detail: `Tool: ${request.tool}. Deny to refuse; the client is told.` },
-      'Allow Once',
-      'Allow for This Client',
+      { title: 'Allow Once' },
+      { title: 'Allow for This Client' },
+      { title: 'Deny', isCloseAffordance: true },
     );
-    this.log.info(`MCP ${request.tool} on ${request.sessionId} by "${request.client}": ${choice ?? 'denied'}`);
-    if (choice === 'Allow for This Client') this.trusted.add(request.client);
-    return choice !== undefined;
+    const allowed = choice !== undefined && choice.title !== 'Deny';
+    this.log.info(`MCP ${request.tool} on ${request.sessionId} by "${request.client}": ${allowed ? choice.title : 'denied'}`);
+    if (choice?.title === 'Allow for This Client') this.trusted.add(request.client);
+    return allowed;
   }
 
   dispose(): void {
