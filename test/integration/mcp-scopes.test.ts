@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { AuthorizeRequest } from '../../src/core/mcp/hub.js';
 import { scopeOf } from '../../src/core/mcp/scopes.js';
+import { mcpOperations } from '../../src/core/mcp/tools.js';
 import { silentContext } from '../../src/core/operations.js';
 import type { Session } from '../../src/core/sessions/types.js';
 import { call, DEMO_VAULT, mcpWorld, type McpWorld } from '../support/mcp.js';
@@ -32,14 +33,13 @@ async function personsSession(): Promise<Session> {
 
 const state = async (id: string) => (await world.box.service.find(id)).session.state;
 
-test('each operation has the scope the rule gives it: exec for exec, read for read-only, sessions for the rest', () => {
-  const scopes = Object.fromEntries(world.operations.list().map((operation) => [operation.name, scopeOf(operation)]));
+test('each operation offered as a tool has the scope the rule gives it: exec for exec, read for read-only, sessions for the rest', () => {
+  const scopes = Object.fromEntries(mcpOperations(world.operations).map((operation) => [operation.name, scopeOf(operation)]));
   assert.deepEqual(scopes, {
     doctor: 'read',
     'session.start': 'sessions',
     'session.list': 'read',
     'session.exec': 'exec',
-    'session.attach': 'sessions',
     'session.logs': 'read',
     'session.stats': 'read',
     'session.stop': 'sessions',
