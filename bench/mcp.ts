@@ -84,7 +84,7 @@ async function bareServer(operations: OperationRegistry): Promise<{ url: string;
 }
 
 /** The child: serves, prints {url, token}, answers "mem" with its memory after a full GC, and stops when stdin ends. */
-async function serve(kind: Kind, clients: number | undefined): Promise<void> {
+async function serve(kind: Kind): Promise<void> {
   const state = await mkdtemp(join(tmpdir(), 'berth-bench-mcp-'));
   const sessions = new SessionService({ settings: () => ({ auditLog: join(state, 'audit.jsonl'), processStateDir: join(state, 'process-sessions') }) });
   const operations = createOperationCatalog({ sessions });
@@ -92,7 +92,7 @@ async function serve(kind: Kind, clients: number | undefined): Promise<void> {
   let token = '';
   if (kind === 'berth') {
     const tokens = new FileTokenStore(join(state, 'mcp-tokens.json'));
-    served = await startHttpServer({ operations, sessions, cwd: () => DEMO_VAULT, tokens, port: 0, ...(clients ? { limits: { clients } } : {}) });
+    served = await startHttpServer({ operations, sessions, cwd: () => DEMO_VAULT, tokens, port: 0 });
     token = (await tokens.list())[0]!.secret;
   } else {
     served = await bareServer(operations);
@@ -119,8 +119,8 @@ interface Served {
   stop(): Promise<void>;
 }
 
-async function startServer(kind: Kind, clients?: number): Promise<Served> {
-  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--serve', kind, ...(clients ? ['--clients', String(clients)] : [])], {
+async function startServer(kind: Kind): Promise<Served> {
+  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--serve', kind], {
     cwd: REPO,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -227,8 +227,8 @@ interface Held {
 }
 
 /** Opens 100 MCP sessions on a fresh server and keeps them: how many it takes, and the memory each costs it idle. */
-async function idleSessions(kind: Kind, label: string, clientsLimit?: number): Promise<Held> {
-  const server = await startServer(kind, clientsLimit);
+async function idleSessions(kind: Kind, label: string): Promise<Held> {
+  const server = await startServer(kind);
   try {
     // Modules that load on first use are no session's cost.
     const warm = await connect(server, 'bench-warm');
@@ -302,7 +302,6 @@ async function main(): Promise<void> {
   const held = [
     await idleSessions('bare', LABELS.bare),
     await idleSessions('berth', `Berth, default limit (${DEFAULT_MCP_LIMITS.clients} sessions)`),
-    await idleSessions('berth', `Berth, limits.clients ${IDLE_SESSIONS}`, IDLE_SESSIONS),
   ];
   printTable(
     `Idle MCP sessions: ${IDLE_SESSIONS} clients initialize and stay (each with its event stream open); memory after a full GC, per session held`,
@@ -311,20 +310,18 @@ async function main(): Promise<void> {
   );
 
   const throughputRatio = rate('berth') / rate('bare');
-  const [, byDefault, raised] = held as [Held, Held, Held];
+  const [, byDefault] = held as [Held, Held];
   printTable('Goals', ['goal', 'measured', 'met'], [
     ['round trip p50 at most 1.2x the bare SDK server', `${ratio(50).toFixed(2)}x`, ratio(50) <= 1.2 ? 'yes' : 'NO'],
     ['round trip p99 at most 1.2x the bare SDK server', `${ratio(99).toFixed(2)}x`, ratio(99) <= 1.2 ? 'yes' : 'NO'],
     ['throughput (32 clients) at least 1/1.2 of the bare SDK server', `${throughputRatio.toFixed(2)}x`, throughputRatio >= 1 / 1.2 ? 'yes' : 'NO'],
-    [`${IDLE_SESSIONS} MCP sessions held at once without an error (default limits)`, `${byDefault.held} held, ${byDefault.refused.length} refused`, byDefault.refused.length === 0 ? 'yes' : 'NO'],
-    [`  the same with limits.clients ${IDLE_SESSIONS}`, `${raised.held} held, ${raised.refused.length} refused; ${(raised.rssPerSession / 1024).toFixed(0)} KB RSS each`, raised.refused.length === 0 ? 'yes' : 'NO'],
+    [`${IDLE_SESSIONS} MCP sessions held at once without an error (default limits)`, `${byDefault.held} held, ${byDefault.refused.length} refused; ${(byDefault.rssPerSession / 1024).toFixed(0)} KB RSS each`, byDefault.refused.length === 0 ? 'yes' : 'NO'],
   ]);
 }
 
 const serving = process.argv.indexOf('--serve');
 if (serving >= 0) {
-  const clients = process.argv.indexOf('--clients');
-  serve(process.argv[serving + 1] as Kind, clients >= 0 ? Number(process.argv[clients + 1]) : undefined).catch((error: unknown) => {
+  serve(process.argv[serving + 1] as Kind).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });

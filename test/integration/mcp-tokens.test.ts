@@ -54,6 +54,18 @@ test('create, rotate and revoke; names are unique; revoking every token leaves n
   assert.equal((await stat(store.path)).mode & 0o777, 0o600);
 });
 
+test('a server that has read the tokens sees a rotation or revocation by another process at its next request', async () => {
+  const path = join(folder, 'shared.json');
+  const server = new FileTokenStore(path);
+  const [original] = await server.list();
+  assert.equal(authenticate(await server.list(), original!.secret)?.name, 'default');
+  const rotated = await rotateToken(new FileTokenStore(path), 'default');
+  assert.equal(authenticate(await server.list(), original!.secret), undefined, 'the old secret stops working at once');
+  assert.equal(authenticate(await server.list(), rotated.secret)?.name, 'default');
+  await revokeToken(new FileTokenStore(path), 'default');
+  assert.deepEqual(await server.list(), []);
+});
+
 test('a file that is not a token file is an error that says what to do', async () => {
   const path = join(folder, 'broken.json');
   await writeFile(path, '{"version": 1, "tokens": [{"name": "x"}]}');

@@ -32,7 +32,7 @@ export interface McpLimits {
   bodyBytes: number;
 }
 
-export const DEFAULT_MCP_LIMITS: McpLimits = { callsPerClient: 8, callsTotal: 32, clients: 64, subscriptionsPerClient: 16, bodyBytes: 4 * 1024 * 1024 };
+export const DEFAULT_MCP_LIMITS: McpLimits = { callsPerClient: 8, callsTotal: 32, clients: 128, subscriptionsPerClient: 16, bodyBytes: 4 * 1024 * 1024 };
 
 export interface McpServerOptions {
   operations: OperationRegistry;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { BerthError, describeError } from '../errors.js';
@@ -42,11 +42,20 @@ export const defaultTokenPath = (env: NodeJS.ProcessEnv = process.env) => join(s
 
 /** The tokens in a 0600 JSON file in the user's state folder, made with the default token on first use. */
 export class FileTokenStore implements TokenStore {
+  /**
+   * The tokens last read, with the file's identity then: every request is authenticated against
+   * the file (another process may rotate or revoke), and a stat is what tells whether it changed.
+   */
+  private cache: { identity: string; tokens: McpToken[] } | undefined;
+
   constructor(readonly path: string = defaultTokenPath()) {}
 
   async list(): Promise<McpToken[]> {
+    let identity: string;
     let text: string;
     try {
+      identity = fileIdentity(await stat(this.path));
+      if (this.cache?.identity === identity) return this.cache.tokens;
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw this.unreadable(error);
@@ -56,6 +65,7 @@ export class FileTokenStore implements TokenStore {
     }
     const parsed = fileSchema.safeParse(safeJson(text));
     if (!parsed.success) throw this.unreadable(new Error(z.prettifyError(parsed.error).replace(/\n/g, ' ')));
+    this.cache = { identity, tokens: parsed.data.tokens };
     return parsed.data.tokens;
   }
 
@@ -77,6 +87,9 @@ export class FileTokenStore implements TokenStore {
     );
   }
 }
+
+/** Saves rename a new file over the old, so a change always shows in the inode, size or time. */
+const fileIdentity = (stats: { ino: number; size: number; mtimeMs: number; ctimeMs: number }) => `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
 
 function safeJson(text: string): unknown {
   try {
