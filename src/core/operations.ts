@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BerthError, InputError } from './errors.js';
+import type { SessionOwner } from './sessions/owner.js';
 
 /** Which face asked for an operation; recorded in audit logs and shown to the operation. */
 export type Origin = 'command' | 'cli' | 'mcp' | 'test';
@@ -59,6 +60,11 @@ export interface OperationContext {
   confirm?(question: string): Promise<boolean>;
   /** The person's terminal, where the face has one. */
   terminal?: TerminalIo;
+  /**
+   * Who owns the sessions this call starts, where the face stays to renew a lease (a window, an
+   * MCP client); a CLI call names none, so its sessions are detached unless it stays in the foreground.
+   */
+  owner?: SessionOwner;
 }
 
 /** MCP's tool annotations, with MCP's meanings: hints for a client deciding whether to ask first. */

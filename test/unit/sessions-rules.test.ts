@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { agentCommand, expandTemplate, IDLE_COMMAND } from '../../src/core/sessions/agent/commands.js';
 import { containerOptions, HOME_PATH } from '../../src/core/sessions/hardening.js';
 import { isExpired } from '../../src/core/sessions/labels.js';
-import { entryCommand, redact, secretsFile } from '../../src/core/sessions/secrets.js';
+import { entryCommand } from '../../src/core/sessions/entry.js';
+import { redact, secretsFile } from '../../src/core/sessions/secrets.js';
 import { defaultSettings } from '../../src/core/sessions/settings.js';
 import { buildSpec, parseEnv } from '../../src/core/sessions/spec.js';
 import { canWrite, chooseSessionUser, type SessionUser } from '../../src/core/sessions/user.js';
@@ -70,7 +71,7 @@ test('the container runs the exact argv: the secrets entry script only when ther
   assert.deepEqual(plain.Cmd, IDLE_COMMAND);
   assert.deepEqual(plain.Entrypoint, [], 'an image ENTRYPOINT would wrap the command');
   const agent = spec({ workspace: '/w', prompt: 'p' }, { secrets: { ANTHROPIC_API_KEY: 'k' } });
-  assert.deepEqual(containerOptions(agent, { name: 'n', labels: {} }).Cmd, entryCommand(agent.command));
+  assert.deepEqual(containerOptions(agent, { name: 'n', labels: {} }).Cmd, entryCommand(agent.command, { secrets: true }));
 });
 
 test('the container is detached, reaped by an init, private in IPC, never restarted, with tmpfs exactly as asked', () => {

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { agentCommand, expandTemplate } from '../../src/core/sessions/agent/commands.js';
 import { HOME_PATH, containerOptions } from '../../src/core/sessions/hardening.js';
 import { LABEL, isExpired, resolveSessionId, sessionLabels } from '../../src/core/sessions/labels.js';
-import { ENTRY_SCRIPT, redact, secretsFile } from '../../src/core/sessions/secrets.js';
+import { entryCommand } from '../../src/core/sessions/entry.js';
+import { redact, secretsFile } from '../../src/core/sessions/secrets.js';
 import { defaultSettings, settingsFromConfig, settingsFromEnv } from '../../src/core/sessions/settings.js';
 import { canWrite, chooseSessionUser } from '../../src/core/sessions/user.js';
 import { buildSpec, parseEnv } from '../../src/core/sessions/spec.js';
@@ -74,7 +75,7 @@ test('secrets never reach Config.Env or labels; the command waits for them throu
   const options = containerOptions(s, { name: 'n', labels: sessionLabels(s, 'abc', new Date(0), '1') });
   assert.ok(!JSON.stringify(options).includes('sk-very-secret'));
   assert.deepEqual(options.Env, [`HOME=${HOME_PATH}`, 'A=1']);
-  assert.deepEqual(options.Cmd?.slice(0, 4), ['/bin/sh', '-c', ENTRY_SCRIPT, 'berth-entry']);
+  assert.deepEqual(options.Cmd?.slice(0, 4), entryCommand([], { secrets: true }));
   assert.deepEqual(options.Cmd?.slice(4, 6), ['claude', '-p']);
   assert.deepEqual(options.Cmd?.slice(-2), ['--', 'do it']);
   assert.deepEqual(spec({ workspace: '/w', agent: 'shell' }, { ANTHROPIC_API_KEY: 'x' }).secrets, {});

@@ -24,6 +24,9 @@ const session = (over: Partial<Session>): Session => ({
   user: '1000:1000',
   version: '0.1.0',
   maxAgeSeconds: 28800,
+  owner: 'window-0123456789abcdef',
+  policy: 'completion',
+  stopsAt: null,
   ...over,
 });
 const stats: SessionStats = { id: 'a1b2c3d4e5f6', cpuPercent: 12.4, memoryBytes: 120 * 1024 ** 2, memoryLimitBytes: 4096 * 1024 ** 2, pids: 9 };

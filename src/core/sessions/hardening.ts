@@ -1,5 +1,8 @@
 import type { ContainerCreateOptions } from 'dockerode';
-import { SECRET_DIR, entryCommand } from './secrets.js';
+import { LEASE_PATH, entryCommand } from './entry.js';
+import { HEARTBEAT_FILE } from './lease.js';
+import { leaseIntervalSeconds } from './owner.js';
+import { SECRET_DIR } from './secrets.js';
 import type { Limits, SessionSpec } from './types.js';
 import { userString, type SessionUser } from './user.js';
 
@@ -30,8 +33,14 @@ export function containerOptions(
   spec: SessionSpec,
   identity: { name: string; labels: Record<string, string> },
 ): ContainerCreateOptions {
-  const hasSecrets = Object.keys(spec.secrets).length > 0;
-  const cmd = hasSecrets ? entryCommand(spec.command) : spec.command;
+  const { policy, leaseFolder, graceSeconds } = spec.ownership;
+  const watched = policy === 'owner' && leaseFolder !== undefined;
+  const cmd = entryCommand(spec.command, {
+    secrets: Object.keys(spec.secrets).length > 0,
+    watchdog: watched
+      ? { heartbeat: `${LEASE_PATH}/${HEARTBEAT_FILE}`, graceSeconds, intervalSeconds: leaseIntervalSeconds(graceSeconds), killAfterSeconds: spec.stopGraceSeconds }
+      : undefined,
+  });
   return {
     name: identity.name,
     Image: spec.image,
@@ -48,7 +57,7 @@ export function containerOptions(
     AttachStdout: false,
     AttachStderr: false,
     HostConfig: {
-      Binds: [`${spec.workspace}:${WORKSPACE_PATH}:${spec.mount}`],
+      Binds: [`${spec.workspace}:${WORKSPACE_PATH}:${spec.mount}`, ...(watched ? [`${leaseFolder}:${LEASE_PATH}:ro`] : [])],
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges:true'],
       Privileged: false,

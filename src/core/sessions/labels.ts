@@ -12,6 +12,11 @@ export const LABEL = {
   mount: 'dev.berth.mount',
   interactive: 'dev.berth.interactive',
   maxAge: 'dev.berth.max-age',
+  /** The owner's id (owner.ts); whether it lives is its lease, kept outside the engine. */
+  owner: 'dev.berth.owner',
+  /** owner, completion or detached: what happens when the owner is gone. */
+  policy: 'dev.berth.policy',
+  grace: 'dev.berth.grace',
   /** Present on warm-pool containers: the hash of the configuration they were made for. */
   pool: 'dev.berth.pool',
 } as const;
@@ -37,6 +42,9 @@ export function sessionLabels(spec: SessionSpec, id: string, created: Date, vers
     [LABEL.mount]: spec.mount,
     [LABEL.interactive]: String(spec.interactive),
     [LABEL.maxAge]: String(spec.maxAgeSeconds),
+    [LABEL.owner]: spec.ownership.owner,
+    [LABEL.policy]: spec.ownership.policy,
+    [LABEL.grace]: String(spec.ownership.graceSeconds),
   };
 }
 

@@ -6,7 +6,10 @@ import { printable } from '../text.js';
 import { formatTranscriptEvent, transcriptEventSchema, transcriptEvents, type TranscriptEvent } from './agent/transcript.js';
 import { DEFAULT_LIMITS } from './hardening.js';
 import { buildAgentImage } from './image.js';
+import { newOwner } from './owner.js';
+import type { ReconcileReason } from './reconcile.js';
 import type { CallContext, SessionService } from './service.js';
+import type { SessionRequest } from './spec.js';
 import { sessionHealthSchema, sessionSchema, sessionStatsSchema } from './schemas.js';
 import type { Session } from './types.js';
 
@@ -46,7 +49,7 @@ async function guarded<T>(service: SessionService, ctx: OperationContext, action
   }
 }
 
-const call = (ctx: OperationContext): CallContext => ({ origin: ctx.origin, signal: ctx.signal, ...(ctx.warn ? { warn: ctx.warn } : {}) });
+const call = (ctx: OperationContext): CallContext => ({ origin: ctx.origin, signal: ctx.signal, ...(ctx.warn ? { warn: ctx.warn } : {}), ...(ctx.owner ? { owner: ctx.owner } : {}) });
 
 function age(created: string): string {
   const seconds = Math.max(0, (Date.now() - Date.parse(created)) / 1000);
@@ -59,12 +62,38 @@ function age(created: string): string {
 export function formatSessions(sessions: Session[]): string {
   if (sessions.length === 0) return 'No sessions. Start one with `berth session start`.';
   const rows = [
-    ['ID', 'AGENT', 'STATE', 'AGE', 'ISOLATION', 'WORKSPACE'],
-    ...sessions.map((s) => [s.id, s.agent, s.state === 'exited' && s.exitCode !== null ? `exited (${s.exitCode})` : s.state, age(s.created), s.isolated ? s.provider : 'NOT ISOLATED', s.workspace].map(printable)),
+    ['ID', 'AGENT', 'STATE', 'AGE', 'ISOLATION', 'OWNER', 'POLICY', 'WORKSPACE'],
+    ...sessions.map((s) =>
+      [
+        s.id,
+        s.agent,
+        s.state === 'exited' && s.exitCode !== null ? `exited (${s.exitCode})` : s.state,
+        age(s.created),
+        s.isolated ? s.provider : 'NOT ISOLATED',
+        s.owner ?? '-',
+        policyCell(s),
+        s.workspace,
+      ].map(printable),
+    ),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }
+
+/** The policy, and for a session whose owner is gone, how long until it stops. */
+function policyCell(session: Session): string {
+  if (!session.policy) return '-';
+  if (!session.stopsAt) return session.policy;
+  const seconds = Math.max(0, Math.round((Date.parse(session.stopsAt) - Date.now()) / 1000));
+  return `owner gone: stops in ${seconds}s`;
+}
+
+const REASONS: Record<ReconcileReason, string> = {
+  'owner-gone': 'its owner is gone',
+  'max-age': 'past its maximum age',
+  'half-made': 'a start that never finished',
+  retention: 'ended longer ago than the retention period; output archived',
+};
 
 /** The newest `limit` bytes of a stream, for a result that must stay bounded whatever the session printed. */
 class TailBuffer {
@@ -120,27 +149,50 @@ async function withRawTerminal<T>(terminal: TerminalIo, run: () => Promise<T>): 
   }
 }
 
+const startInput = z.object({
+    workspace: z.string().optional().describe('Folder to mount at /workspace (default: the current folder)'),
+    image: z.string().optional().describe('Image to run (default: BERTH_IMAGE, else berth/agent:latest)'),
+    agent: z.string().default('claude').describe('claude, shell, or an agent with a BERTH_AGENT_<NAME> command template'),
+    prompt: z.string().optional().describe('Task for the agent; without it the session is interactive'),
+    network: z.enum(['none', 'bridge', 'host']).optional().describe('none (default for shells), bridge (default for agents) or host'),
+    mount: z.enum(['rw', 'ro']).optional().describe('Workspace mount: rw (default) or ro'),
+    env: z.array(z.string()).default([]).describe('NAME=VALUE, repeatable (visible in docker inspect: no secrets)'),
+    pidsLimit: z.number().int().positive().optional().describe(`Most processes at once (default: ${DEFAULT_LIMITS.pids})`),
+    memoryMb: z.number().positive().optional().describe(`Memory limit in MiB, no swap (default: ${DEFAULT_LIMITS.memoryBytes / 1024 ** 2})`),
+    cpus: z.number().positive().optional().describe(`CPU limit, such as 1.5 (default: ${DEFAULT_LIMITS.cpus})`),
+    maxAge: z.number().int().nonnegative().optional().describe('Seconds before the reaper stops it; 0 for never (default: BERTH_MAX_AGE, else 8 hours)'),
+    command: z.array(z.string()).default([]).describe('The command to run instead of the agent, with its arguments'),
+    detach: z.boolean().default(false).describe('Keep running after its owner is gone (bounded by the maximum age)'),
+    foreground: z.boolean().default(false).describe('Stay with the session: stream its output until it ends, and end it when this caller goes away'),
+  });
+
+/** What a start asks the engine for, with the workspace resolved against the caller's folder. */
+function sessionRequest(input: z.infer<typeof startInput>, ctx: OperationContext): SessionRequest {
+  return {
+    workspace: callerPath(ctx, input.workspace ?? '.', 'The workspace'),
+    ...(input.image ? { image: input.image } : {}),
+    agent: input.agent,
+    ...(input.prompt !== undefined ? { prompt: input.prompt } : {}),
+    ...(input.network ? { network: input.network } : {}),
+    ...(input.mount ? { mount: input.mount } : {}),
+    env: input.env,
+    ...(input.command.length ? { command: input.command } : {}),
+    ...(input.pidsLimit !== undefined ? { pidsLimit: input.pidsLimit } : {}),
+    ...(input.memoryMb !== undefined ? { memoryMb: input.memoryMb } : {}),
+    ...(input.cpus !== undefined ? { cpus: input.cpus } : {}),
+    ...(input.maxAge !== undefined ? { maxAgeSeconds: input.maxAge } : {}),
+    detach: input.detach,
+  };
+}
+
 export function createSessionOperations(service: SessionService): AnyOperation[] {
   const start = defineOperation({
     name: 'session.start',
     title: 'Start a session',
     description:
       'Starts a hardened container on the workspace running Claude Code (with --prompt, headless with a transcript; without, an interactive session to attach to), a shell, or the command after --. Falls back to an unisolated local process only when no Docker engine is configured or reachable, and says so.',
-    input: z.object({
-      workspace: z.string().optional().describe('Folder to mount at /workspace (default: the current folder)'),
-      image: z.string().optional().describe('Image to run (default: BERTH_IMAGE, else berth/agent:latest)'),
-      agent: z.string().default('claude').describe('claude, shell, or an agent with a BERTH_AGENT_<NAME> command template'),
-      prompt: z.string().optional().describe('Task for the agent; without it the session is interactive'),
-      network: z.enum(['none', 'bridge', 'host']).optional().describe('none (default for shells), bridge (default for agents) or host'),
-      mount: z.enum(['rw', 'ro']).optional().describe('Workspace mount: rw (default) or ro'),
-      env: z.array(z.string()).default([]).describe('NAME=VALUE, repeatable (visible in docker inspect: no secrets)'),
-      pidsLimit: z.number().int().positive().optional().describe(`Most processes at once (default: ${DEFAULT_LIMITS.pids})`),
-      memoryMb: z.number().positive().optional().describe(`Memory limit in MiB, no swap (default: ${DEFAULT_LIMITS.memoryBytes / 1024 ** 2})`),
-      cpus: z.number().positive().optional().describe(`CPU limit, such as 1.5 (default: ${DEFAULT_LIMITS.cpus})`),
-      maxAge: z.number().int().nonnegative().optional().describe('Seconds before the reaper stops it; 0 for never (default: BERTH_MAX_AGE, else 8 hours)'),
-      command: z.array(z.string()).default([]).describe('The command to run instead of the agent, with its arguments'),
-    }),
-    output: sessionSchema,
+    input: startInput,
+    output: sessionSchema.extend({ foreground: z.boolean().describe('The call stayed with the session until it ended; exitCode is its exit code') }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {
       command: ['session', 'start'],
@@ -150,36 +202,51 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
         'berth session start  # interactive Claude Code; then berth session attach ID',
         'berth session start --agent shell -- make test  # any command in the image',
         'berth session start --agent shell --network none --mount ro  # a shell to exec into, read-only',
+        'berth session start --foreground --agent shell -- make test  # its output here; it ends with this command',
       ],
     },
     async run(input, ctx) {
       return guarded(service, ctx, 'start', async () => {
         ctx.progress({ message: 'Starting the session…' });
-        return service.start(
-          {
-            workspace: callerPath(ctx, input.workspace ?? '.', 'The workspace'),
-            ...(input.image ? { image: input.image } : {}),
-            agent: input.agent,
-            ...(input.prompt !== undefined ? { prompt: input.prompt } : {}),
-            ...(input.network ? { network: input.network } : {}),
-            ...(input.mount ? { mount: input.mount } : {}),
-            env: input.env,
-            ...(input.command.length ? { command: input.command } : {}),
-            ...(input.pidsLimit !== undefined ? { pidsLimit: input.pidsLimit } : {}),
-            ...(input.memoryMb !== undefined ? { memoryMb: input.memoryMb } : {}),
-            ...(input.cpus !== undefined ? { cpus: input.cpus } : {}),
-            ...(input.maxAge !== undefined ? { maxAgeSeconds: input.maxAge } : {}),
-          },
-          call(ctx),
-        );
+        // A caller in the foreground that has no lease of its own (the CLI) holds one while it stays.
+        const own = input.foreground && !ctx.owner ? newOwner('cli', true) : undefined;
+        const lease = own && (await service.holdLease(own));
+        const owner = own ?? ctx.owner;
+        try {
+          const session = await service.start(sessionRequest(input, ctx), { ...call(ctx), ...(owner ? { owner } : {}) });
+          return input.foreground ? { ...(await stayWith(session, ctx)), foreground: true } : { ...session, foreground: false };
+        } finally {
+          lease?.dispose();
+        }
       });
     },
     format: (s) => {
+      if (s.foreground) return `Session ${printable(s.id)} ended${s.exitCode === null ? '' : ` with code ${s.exitCode}`}.`;
       const what = `${printable(s.id)} (${printable(s.agent)}${s.isolated ? `, ${printable(s.image ?? '')}` : ', NOT ISOLATED: a local process'}) on ${printable(s.workspace)}`;
       if (s.state === 'exited') return `Started ${what}; it has already exited with code ${s.exitCode}. See its output with: berth session logs ${s.id}`;
       return [`Started ${what}`, s.interactive ? `Attach with: berth session attach ${s.id}` : `Follow with: berth session logs ${s.id} --follow`].join('\n');
     },
+    exitCode: (s) => (s.foreground ? (s.exitCode ?? 1) : 0),
   });
+
+  /** Streams a session's output to the caller until it ends; a caller that goes away first stops it. */
+  async function stayWith(session: Session, ctx: OperationContext): Promise<Session> {
+    const out = collector(ctx);
+    const { stream } = await service.logs(session.id, { follow: true, signal: ctx.signal });
+    try {
+      stream.stderr.on('data', out.stderr);
+      for await (const chunk of stream.stdout) out.stdout(chunk as Buffer);
+    } finally {
+      stream.dispose();
+    }
+    const { provider } = await service.find(session.id);
+    if (ctx.signal.aborted) {
+      await service.stop(session.id, { origin: ctx.origin });
+      throw new BerthError(`Stopped session ${session.id}: it ran in the foreground, and its caller was interrupted.`, undefined, 'CANCELLED');
+    }
+    await provider.wait(session.id, { timeoutMs: 10_000 }).catch(() => undefined);
+    return (await provider.get(session.id)) ?? session;
+  }
 
   const list = defineOperation({
     name: 'session.list',
@@ -301,7 +368,8 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
   const logs = defineOperation({
     name: 'session.logs',
     title: 'Show a session’s output',
-    description: 'Prints what the session wrote; --follow keeps streaming until it ends; --transcript parses Claude Code’s stream-json into events.',
+    description:
+      'Prints what the session wrote, also after its container was removed (the output is archived first); --follow keeps streaming until it ends; --transcript parses Claude Code’s stream-json into events.',
     input: z.object({
       id,
       follow: z.boolean().default(false).describe('Keep streaming until the session ends'),
@@ -317,8 +385,7 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     },
     async run(input, ctx) {
       return guarded(service, ctx, 'logs', async () => {
-        const { provider, session } = await service.find(input.id);
-        const stream = await provider.logs(session.id, { follow: input.follow, signal: ctx.signal, ...(input.tail !== undefined ? { tail: input.tail } : {}) });
+        const { session, stream } = await service.logs(input.id, { follow: input.follow, signal: ctx.signal, ...(input.tail !== undefined ? { tail: input.tail } : {}) });
         try {
           const out = collector(ctx);
           stream.stderr.on('data', out.stderr);
@@ -436,6 +503,41 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     },
   });
 
+  const gc = defineOperation({
+    name: 'session.gc',
+    title: 'Apply the session policies now',
+    description:
+      'Runs the reconciler that also runs whenever a face starts: stops sessions whose owner has been gone for the grace period or that are past their maximum age, removes starts that never finished, and archives then removes sessions that ended longer ago than the retention period. --dry-run prints what it would do.',
+    input: z.object({ dryRun: z.boolean().default(false).describe('Only print what would be done') }),
+    output: z.object({
+      dryRun: z.boolean(),
+      actions: z.array(
+        z.object({
+          id: z.string(),
+          provider: z.enum(['docker', 'process']),
+          action: z.enum(['stop', 'remove']),
+          reason: z.enum(['owner-gone', 'max-age', 'half-made', 'retention']),
+          done: z.boolean(),
+          error: z.string().nullable(),
+        }),
+      ),
+    }),
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    cli: { command: ['session', 'gc'], examples: ['berth session gc --dry-run', 'berth session gc'] },
+    async run(input, ctx) {
+      return guarded(service, ctx, 'gc', async () => ({
+        dryRun: input.dryRun,
+        actions: (await service.reconcile(call(ctx), { dryRun: input.dryRun })).map((a) => ({ ...a, error: a.error ?? null })),
+      }));
+    },
+    format: (output) => {
+      if (output.actions.length === 0) return 'Nothing to do: every session is where its policy wants it.';
+      const verb = (a: (typeof output.actions)[number]) => (output.dryRun ? `Would ${a.action}` : a.done ? (a.action === 'stop' ? 'Stopped' : 'Removed') : `Could not ${a.action}`);
+      return output.actions.map((a) => `${verb(a)} ${a.id}: ${REASONS[a.reason]}${a.error ? ` (${printable(a.error)})` : ''}`).join('\n');
+    },
+    exitCode: (output) => (output.actions.some((a) => !output.dryRun && !a.done) ? 1 : 0),
+  });
+
   const build = defineOperation({
     name: 'image.build',
     title: 'Build the agent image',
@@ -472,6 +574,6 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     format: (output) => `Built ${output.tag} (${output.id.slice(0, 19)})`,
   });
 
-  return [start, list, exec, attach, logs, stats, stop, remove, prune, build];
+  return [start, list, exec, attach, logs, stats, stop, remove, prune, gc, build];
 }
 

@@ -32,6 +32,8 @@ export interface ExecutionProvider {
   wait(id: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<{ exitCode: number }>;
   stats(id: string): Promise<SessionStats>;
   health(id: string): Promise<SessionHealth>;
+  /** When an ended session ended (ms since the epoch); undefined while it runs or when unknown. */
+  finishedAt(id: string): Promise<number | undefined>;
   /** SIGTERM, then SIGKILL after `graceSeconds`. */
   stop(id: string, options?: { graceSeconds?: number }): Promise<void>;
   remove(id: string): Promise<void>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sessionPolicySchema } from './owner.js';
 
 /**
  * What the session operations return, as schemas: the table's promise to every face (MCP's
@@ -26,6 +27,9 @@ export const sessionSchema = z.object({
   user: z.string().nullable().describe('uid:gid the session runs as'),
   version: z.string().nullable().describe('The Berth version that started it'),
   maxAgeSeconds: z.number().nullable(),
+  owner: z.string().nullable().describe('Who started it: window-…, mcp-… or cli-…'),
+  policy: sessionPolicySchema.nullable().describe('owner: stops when its owner has been gone for the grace period; completion: runs to its end; detached: outlives its owner. All are bounded by the maximum age'),
+  stopsAt: z.string().nullable().describe('ISO 8601: when a session whose owner is gone will be stopped; null while the owner lives or for other policies'),
 });
 
 export const sessionHealthSchema = z.object({

@@ -1,30 +1,13 @@
 /**
  * Secrets reach a container without being part of its configuration: `docker inspect` shows
  * Config.Env and Cmd to anyone with engine access, and logs are kept. So the session's main
- * process starts inside ENTRY_SCRIPT, which waits for a file on a tmpfs (memory, mode 0700,
+ * process starts inside the entry script (entry.ts), which waits for a file on a tmpfs (memory, mode 0700,
  * owned by the session's user), sources it, deletes it and only then runs the agent. Berth
  * writes the file through an exec whose stdin carries the values: an exec records its argv,
  * never its stdin.
  */
 export const SECRET_DIR = '/run/berth';
 const SECRET_FILE = `${SECRET_DIR}/env`;
-
-/** Waits (bounded) for the secrets, exports them, removes the file and execs the real command. */
-export const ENTRY_SCRIPT = [
-  'i=0',
-  `while [ ! -e ${SECRET_FILE} ]; do`,
-  '  i=$((i+1))',
-  '  if [ "$i" -gt 600 ]; then echo "berth: the session secrets never arrived" >&2; exit 125; fi',
-  '  sleep 0.05',
-  'done',
-  `set -a; . ${SECRET_FILE}; set +a`,
-  `rm -f ${SECRET_FILE}`,
-  'exec "$@"',
-].join('\n');
-
-export function entryCommand(command: string[]): string[] {
-  return ['/bin/sh', '-c', ENTRY_SCRIPT, 'berth-entry', ...command];
-}
 
 /** Writes stdin to the secret file atomically, readable by the session's user alone. */
 export const WRITE_SECRETS_COMMAND = ['/bin/sh', '-c', `umask 077 && cat > ${SECRET_FILE}.tmp && mv ${SECRET_FILE}.tmp ${SECRET_FILE}`];

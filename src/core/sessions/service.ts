@@ -6,17 +6,21 @@ import type { Origin } from '../operations.js';
 import { printable } from '../text.js';
 import { BERTH_VERSION } from '../version.js';
 import { CLAUDE, SHELL } from './agent/commands.js';
+import { archivedLogs, archivedSessions, archiveSession } from './archive.js';
 import { AuditLog } from './audit.js';
 import { DockerProvider } from './docker/dockerProvider.js';
 import { connectDocker, probeEngine } from './docker/engine.js';
 import { WarmPool } from './docker/warmPool.js';
 import { resolveSessionId } from './labels.js';
+import { Lease, leaseAgeMs, leaseFolder } from './lease.js';
+import { leaseIntervalSeconds, type SessionOwner } from './owner.js';
 import { ProcessProvider } from './process/processProvider.js';
 import type { ExecutionProvider } from './provider.js';
+import { planReconcile, stopsAt, type ReconcileAction } from './reconcile.js';
 import { redact } from './secrets.js';
 import { defaultSettings, type SessionSettings } from './settings.js';
 import { buildSpec, type SessionRequest } from './spec.js';
-import type { AttachedTerminal, Disposable, ExecOptions, Session, SessionEvent, SessionSpec, SessionStats } from './types.js';
+import type { AttachedTerminal, Disposable, ExecOptions, LogOptions, LogStream, Session, SessionEvent, SessionSpec, SessionStats } from './types.js';
 import { canWrite, invokingUser, userString } from './user.js';
 
 export interface SessionServiceDependencies {
@@ -30,6 +34,8 @@ export interface SessionServiceDependencies {
   secrets?: () => Promise<Record<string, string>> | Record<string, string>;
   /** The folder the warm pool mounts (the open workspace); no pool without one. */
   poolWorkspace?: () => string | undefined;
+  /** Who owns what this service starts when a call names no owner: the window, for the extension. */
+  owner?: SessionOwner;
 }
 
 interface Engine {
@@ -44,6 +50,14 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Something the person must hear, such as a session that runs without isolation. */
   warn?(message: string): void;
+  /** Who the sessions it starts belong to (an MCP client, a CLI in the foreground); else the service's owner. */
+  owner?: SessionOwner;
+}
+
+/** A reconciler action as it went: done, or why not. */
+export interface ReconcileOutcome extends ReconcileAction {
+  done: boolean;
+  error?: string;
 }
 
 /**
@@ -124,7 +138,8 @@ export class SessionService {
     const settings = this.settings();
     const workspace = this.deps.poolWorkspace?.();
     if (settings.warmPool <= 0 || !workspace) return undefined;
-    const spec = buildSpec({ workspace, agent: SHELL }, settings, { invoker: invokingUser(), secrets: {}, insideContainer: true });
+    // Made for the service's own owner: only its starts can claim them (the owner is in the labels, which the pool key covers).
+    const spec = buildSpec({ workspace, agent: SHELL }, settings, { invoker: invokingUser(), secrets: {}, insideContainer: true, ...(this.deps.owner ? { owner: this.deps.owner } : {}) });
     return new WarmPool(docker, spec, settings.warmPool, BERTH_VERSION);
   }
 
@@ -181,7 +196,9 @@ export class SessionService {
     const workspace = await checkWorkspace(request.workspace);
     const provider = await this.providerForStart(request, warn);
     const secrets = await this.secrets();
-    const spec = buildSpec({ ...request, workspace }, this.settings(), { invoker: invokingUser(), secrets, insideContainer: provider.isolated });
+    const owner = context.owner ?? this.deps.owner;
+    const spec = buildSpec({ ...request, workspace }, this.settings(), { invoker: invokingUser(), secrets, insideContainer: provider.isolated, ...(owner ? { owner } : {}) });
+    await this.checkLease(spec);
     if (provider.isolated && spec.command[0] === CLAUDE && !spec.secrets.ANTHROPIC_API_KEY) {
       throw new BerthError('ANTHROPIC_API_KEY is not set, so Claude Code could not reach the API.', 'Set it in the environment: export ANTHROPIC_API_KEY=sk-ant-...', 'API_KEY_MISSING');
     }
@@ -191,8 +208,16 @@ export class SessionService {
           'and it can write the workspace only where that uid may. Share the workspace with that uid, or use an engine without userns-remap.',
       );
     } else if (provider.isolated) await warnIfUnwritable(spec, warn);
-    const reaping = this.reap(context).catch(() => []);
+    await this.checkCaps(spec);
+    const reconciling = this.reconcile(context).catch(() => []);
     const session = await provider.start(spec, { ...(context.signal ? { signal: context.signal } : {}) });
+    try {
+      // Two starts racing past the check above both got created: the later ones give way.
+      await this.checkCaps(spec, session);
+    } catch (error) {
+      await provider.remove(session.id).catch(() => undefined);
+      throw error;
+    }
     try {
       await this.record(context.origin, 'start', session.id, { provider: session.provider, image: session.image, workspace: session.workspace, agent: session.agent, user: session.user });
     } catch (error) {
@@ -204,14 +229,132 @@ export class SessionService {
         'AUDIT_FAILED',
       );
     }
-    await reaping;
+    await reconciling;
     if (provider.isolated && this.settings().warmPool > 0) void this.fillPool().catch(() => undefined);
     return session;
   }
 
   async list(options: { all?: boolean } = {}): Promise<Session[]> {
     const lists = await Promise.all((await this.providers()).map((provider) => provider.list(options)));
-    return lists.flat().sort((a, b) => b.created.localeCompare(a.created));
+    const sessions = lists.flat().sort((a, b) => b.created.localeCompare(a.created));
+    const leases = await this.leaseAges(sessions);
+    const now = Date.now();
+    return sessions.map((session) => {
+      const deadline = stopsAt(session, { now, leaseAgeMs: (owner) => leases.get(owner), graceSeconds: () => this.settings().leaseGraceSeconds });
+      return deadline === undefined ? session : { ...session, stopsAt: new Date(deadline).toISOString() };
+    });
+  }
+
+  /** How long ago each owner of a session that ends with its owner renewed its lease. */
+  private async leaseAges(sessions: readonly Session[]): Promise<Map<string, number | undefined>> {
+    const owners = [...new Set(sessions.filter((s) => s.policy === 'owner' && s.owner).map((s) => s.owner!))];
+    const { leasesDir } = this.settings();
+    return new Map(await Promise.all(owners.map(async (owner) => [owner, await leaseAgeMs(leasesDir, owner)] as const)));
+  }
+
+  /** Renews the owner's lease until disposed: what a face does while it lives. */
+  async holdLease(owner: SessionOwner): Promise<Lease> {
+    const { leasesDir, leaseGraceSeconds } = this.settings();
+    return Lease.hold(leaseFolder(leasesDir, owner.id), leaseIntervalSeconds(leaseGraceSeconds));
+  }
+
+  /** A session that ends with its owner needs the owner's lease there at the start, or its watchdog could not tell. */
+  private async checkLease(spec: SessionSpec): Promise<void> {
+    const { policy, owner } = spec.ownership;
+    if (policy !== 'owner' || (await leaseAgeMs(this.settings().leasesDir, owner)) !== undefined) return;
+    throw new BerthError(`The session would end with its owner (${owner}), which holds no lease.`, 'This is a bug in the face that started it; start it detached meanwhile.', 'LEASE_MISSING');
+  }
+
+  /**
+   * At most maxSessionsPerOwner running sessions per owner and maxSessions in all. Given the new
+   * session, checks again after its creation: of the sessions over a cap, the newest gives way.
+   */
+  private async checkCaps(spec: SessionSpec, created?: Session): Promise<void> {
+    const { maxSessionsPerOwner, maxSessions } = this.settings();
+    const live = (await this.list({ all: true }).catch(() => [] as Session[]))
+      .filter((s) => s.state === 'running' || s.state === 'starting' || s.id === created?.id)
+      .sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+    const mine = live.filter((s) => s.owner === spec.ownership.owner);
+    const over = (list: Session[], cap: number) => (created ? list.findIndex((s) => s.id === created.id) >= cap : list.length >= cap);
+    if (over(mine, maxSessionsPerOwner)) {
+      throw new BerthError(
+        `This owner (${spec.ownership.owner}) already has ${maxSessionsPerOwner} running sessions, the most one owner may have.`,
+        'Stop one (berth session stop ID), or raise the cap: the berth.sessions.maxSessionsPerOwner setting, or BERTH_MAX_SESSIONS_PER_OWNER for the CLI.',
+        'SESSION_CAP_REACHED',
+      );
+    }
+    if (over(live, maxSessions)) {
+      throw new BerthError(
+        `${maxSessions} sessions are running, the most Berth runs at once.`,
+        'Stop one (berth session stop ID), or raise the cap: the berth.sessions.maxSessions setting, or BERTH_MAX_SESSIONS for the CLI.',
+        'SESSION_CAP_REACHED',
+      );
+    }
+  }
+
+  /**
+   * Brings the engine in line with the policies: stops sessions whose owner is gone or that are past
+   * their maximum age, removes half-made ones, and archives then removes those ended longer ago than
+   * the retention period. Each action is audited with its reason; with dryRun, only planned.
+   */
+  async reconcile(context: CallContext, options: { dryRun?: boolean } = {}): Promise<ReconcileOutcome[]> {
+    const providers = await this.providers();
+    const settings = this.settings();
+    const sessions = await this.list({ all: true });
+    const leases = await this.leaseAges(sessions);
+    const ended = sessions.filter((s) => s.state === 'exited' || s.state === 'dead');
+    const byKind = new Map(providers.map((provider) => [provider.kind, provider]));
+    const finished = new Map(
+      settings.retentionSeconds > 0
+        ? await Promise.all(ended.map(async (s) => [s.id, await byKind.get(s.provider)?.finishedAt(s.id).catch(() => undefined)] as const))
+        : [],
+    );
+    const plan = planReconcile(sessions, {
+      now: Date.now(),
+      leaseAgeMs: (owner) => leases.get(owner),
+      finishedAt: (id) => finished.get(id),
+      graceSeconds: () => settings.leaseGraceSeconds,
+      startTimeoutMs: settings.startTimeoutMs,
+      retentionSeconds: settings.retentionSeconds,
+    });
+    if (options.dryRun) return plan.map((action) => ({ ...action, done: false }));
+    // Warm containers nobody claimed within the maximum age are no one's session: the providers' own reap.
+    await Promise.all(providers.map((provider) => provider.reap().catch(() => [])));
+    const byId = new Map(sessions.map((s) => [s.id, s]));
+    return Promise.all(
+      plan.map(async (action): Promise<ReconcileOutcome> => {
+        const provider = byKind.get(action.provider)!;
+        try {
+          if (action.action === 'stop') await provider.stop(action.id, { graceSeconds: settings.stopGraceSeconds });
+          else {
+            if (action.reason === 'retention') await archiveSession(settings.archiveDir, byId.get(action.id)!, await provider.logs(action.id));
+            await provider.remove(action.id);
+          }
+          await this.record(context.origin, `reconcile-${action.action}`, action.id, { reason: action.reason });
+          return { ...action, done: true };
+        } catch (error) {
+          return { ...action, done: false, error: await this.redact(describeError(error).message) };
+        }
+      }),
+    );
+  }
+
+  /** A session's output: live from its provider, or from the archive once the reconciler removed it. */
+  async logs(prefix: string, options: LogOptions): Promise<{ session: Session; stream: LogStream }> {
+    const archiveDir = this.settings().archiveDir;
+    try {
+      const { provider, session } = await this.find(prefix);
+      return { session, stream: await provider.logs(session.id, options) };
+    } catch (error) {
+      if (!(error instanceof BerthError) || error.code !== 'SESSION_NOT_FOUND') throw error;
+      const archived = await archivedSessions(archiveDir);
+      if (archived.length === 0) throw error;
+      const id = resolveSessionId(
+        archived.map((s) => s.id),
+        prefix,
+      );
+      return { session: archived.find((s) => s.id === id)!, stream: archivedLogs(archiveDir, id, options.tail) };
+    }
   }
 
   /** The session an id or unique id prefix names, with the provider that holds it. */
@@ -250,18 +393,11 @@ export class SessionService {
   /** Stops sessions past their maximum age, then removes every ended one (or only lists them). */
   async prune(options: { dryRun: boolean }, context: CallContext): Promise<{ reaped: string[]; removed: string[] }> {
     const providers = await this.providers();
-    const reaped = options.dryRun ? [] : await this.reap(context);
+    const reaped = options.dryRun ? [] : (await this.reconcile(context)).filter((a) => a.action === 'stop' && a.done).map((a) => a.id);
     const startTimeoutMs = this.settings().startTimeoutMs;
     const removed = (await Promise.all(providers.map((provider) => provider.prune({ dryRun: options.dryRun, startTimeoutMs })))).flat();
     if (!options.dryRun) await this.record(context.origin, 'prune', undefined, { reaped, removed });
     return { reaped, removed };
-  }
-
-  /** Stops sessions past their maximum age in every provider. */
-  async reap(context: CallContext): Promise<string[]> {
-    const reaped = (await Promise.all((await this.providers()).map((provider) => provider.reap()))).flat();
-    if (reaped.length) await this.record(context.origin, 'reap', undefined, { sessions: reaped });
-    return reaped;
   }
 
   /** The terminal of an interactive session (its Claude Code TUI), for a person to use. */

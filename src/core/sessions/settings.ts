@@ -36,6 +36,17 @@ export interface SessionSettings {
   writableRoot: boolean;
   /** Where the process provider keeps its records. */
   processStateDir: string;
+  /** Owners' lease folders (lease.ts). */
+  leasesDir: string;
+  /** What is kept of a session once its container is removed: its output and its record. */
+  archiveDir: string;
+  /** How long an owner's lease may go unrenewed before its sessions that end with it stop. */
+  leaseGraceSeconds: number;
+  /** How long an ended session is kept before the reconciler archives and removes it; 0 keeps it. */
+  retentionSeconds: number;
+  /** Running sessions at once per owner, and in all. */
+  maxSessionsPerOwner: number;
+  maxSessions: number;
 }
 
 export function defaultSettings(env: NodeJS.ProcessEnv = process.env): SessionSettings {
@@ -55,6 +66,12 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): SessionSe
     mount: 'rw',
     writableRoot: false,
     processStateDir: join(stateDir(env), 'process-sessions'),
+    leasesDir: join(stateDir(env), 'leases'),
+    archiveDir: join(stateDir(env), 'ended-sessions'),
+    leaseGraceSeconds: 120,
+    retentionSeconds: 24 * 3600,
+    maxSessionsPerOwner: 8,
+    maxSessions: 32,
     logMaxSize: '10m',
     logMaxFiles: 3,
   };
@@ -93,6 +110,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<S
   const warmPool = wholeNumber(env, 'BERTH_WARM_POOL', 0);
   const maxAgeSeconds = wholeNumber(env, 'BERTH_MAX_AGE', 0);
   const logMaxFiles = wholeNumber(env, 'BERTH_LOG_MAX_FILES', 1);
+  const leaseGraceSeconds = wholeNumber(env, 'BERTH_LEASE_GRACE', 1);
+  const retentionSeconds = wholeNumber(env, 'BERTH_RETENTION', 0);
+  const maxSessionsPerOwner = wholeNumber(env, 'BERTH_MAX_SESSIONS_PER_OWNER', 1);
+  const maxSessions = wholeNumber(env, 'BERTH_MAX_SESSIONS', 1);
   return {
     ...(env.BERTH_IMAGE?.trim() ? { image: env.BERTH_IMAGE.trim() } : {}),
     ...(provider ? { provider } : {}),
@@ -102,6 +123,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<S
     ...(user ? { user } : {}),
     ...(logMaxSize ? { logMaxSize } : {}),
     ...(logMaxFiles !== undefined ? { logMaxFiles } : {}),
+    ...(leaseGraceSeconds !== undefined ? { leaseGraceSeconds } : {}),
+    ...(retentionSeconds !== undefined ? { retentionSeconds } : {}),
+    ...(maxSessionsPerOwner !== undefined ? { maxSessionsPerOwner } : {}),
+    ...(maxSessions !== undefined ? { maxSessions } : {}),
     ...(Object.keys(agents).length ? { agents } : {}),
   };
 }
@@ -127,6 +152,10 @@ export const SESSION_SETTING_SCHEMAS = {
   'limits.cpus': z.number().positive().max(1024),
   maxAgeHours: z.number().min(0),
   warmPool: z.number().int().min(0).max(20),
+  leaseGraceSeconds: z.number().int().min(10).max(86_400),
+  retentionHours: z.number().min(0),
+  maxSessionsPerOwner: z.number().int().min(1).max(1000),
+  maxSessions: z.number().int().min(1).max(1000),
 } as const;
 
 type ConfigKey = keyof typeof SESSION_SETTING_SCHEMAS;
@@ -158,6 +187,11 @@ export function settingsFromConfig(raw: Partial<Record<ConfigKey, unknown>>): { 
   set('mount', read('mount'));
   set('warmPool', read('warmPool'));
   set('maxAgeSeconds', maxAgeHours === undefined ? undefined : Math.round(maxAgeHours * 3600));
+  const retentionHours = read('retentionHours');
+  set('retentionSeconds', retentionHours === undefined ? undefined : Math.round(retentionHours * 3600));
+  set('leaseGraceSeconds', read('leaseGraceSeconds'));
+  set('maxSessionsPerOwner', read('maxSessionsPerOwner'));
+  set('maxSessions', read('maxSessions'));
   if (pids !== undefined || memoryMb !== undefined || cpus !== undefined) {
     set('limits', { pids: pids ?? defaults.pids, memoryBytes: memoryMb === undefined ? defaults.memoryBytes : memoryMb * 1024 ** 2, cpus: cpus ?? defaults.cpus });
   }

@@ -1,5 +1,7 @@
 import { BerthError } from '../errors.js';
 import { CLAUDE, SHELL, agentCommand } from './agent/commands.js';
+import { leaseFolder } from './lease.js';
+import { detachedCliOwner, policyFor, type SessionOwner } from './owner.js';
 import type { SessionSettings } from './settings.js';
 import type { MountMode, NetworkMode, SessionSpec } from './types.js';
 import { chooseSessionUser, type SessionUser } from './user.js';
@@ -19,6 +21,8 @@ export interface SessionRequest {
   memoryMb?: number;
   cpus?: number;
   maxAgeSeconds?: number;
+  /** Outlive the owner (bounded by the maximum age). */
+  detach?: boolean;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -40,7 +44,7 @@ export function parseEnv(words: readonly string[]): Record<string, string> {
 export function buildSpec(
   request: SessionRequest,
   settings: SessionSettings,
-  context: { invoker: SessionUser; secrets: Record<string, string>; insideContainer: boolean },
+  context: { invoker: SessionUser; secrets: Record<string, string>; insideContainer: boolean; owner?: SessionOwner },
 ): SessionSpec {
   const agent = request.agent ?? 'claude';
   if (agent === SHELL && request.prompt !== undefined) {
@@ -67,6 +71,9 @@ export function buildSpec(
     );
   }
   const user = chooseSessionUser(context.invoker, settings.user);
+  // A start that names no owner is a CLI that does not stay: its session is detached.
+  const owner = context.owner ?? detachedCliOwner(context.invoker.uid);
+  const policy = policyFor({ agent, interactive }, owner, request.detach ?? false);
   // Shells get none of the agents' environment, as they get none of their secrets.
   const env = { ...(agent === SHELL ? {} : settings.agentEnv), ...parseEnv(request.env ?? []) };
   // Claude Code refuses to skip its permission prompts as root unless told that it is sandboxed;
@@ -95,5 +102,12 @@ export function buildSpec(
     writableRoot: settings.writableRoot,
     maxAgeSeconds: request.maxAgeSeconds ?? settings.maxAgeSeconds,
     startTimeoutMs: settings.startTimeoutMs,
+    stopGraceSeconds: settings.stopGraceSeconds,
+    ownership: {
+      owner: owner.id,
+      policy,
+      graceSeconds: settings.leaseGraceSeconds,
+      ...(policy === 'owner' ? { leaseFolder: leaseFolder(settings.leasesDir, owner.id) } : {}),
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import type { sessionHealthSchema, sessionSchema, sessionStateSchema, sessionStatsSchema } from './schemas.js';
+import type { SessionPolicy } from './owner.js';
 import type { SessionUser } from './user.js';
 
 export type MountMode = 'rw' | 'ro';
@@ -41,9 +42,22 @@ export interface SessionSpec {
   logs: { maxSize: string; maxFiles: number };
   /** Relaxations of the hardening, each only from an explicit setting. */
   writableRoot?: boolean;
-  /** Stopped by the reaper once older than this; 0 for no limit. */
+  /** Stopped by the reconciler once older than this; 0 for no limit. */
   maxAgeSeconds: number;
+  /** Who started it and what happens when they are gone (owner.ts). */
+  ownership: Ownership;
   startTimeoutMs: number;
+  /** Between SIGTERM and SIGKILL when the session is stopped. */
+  stopGraceSeconds: number;
+}
+
+export interface Ownership {
+  owner: string;
+  policy: SessionPolicy;
+  /** How long the owner's lease may go unrenewed before a session that ends with it stops. */
+  graceSeconds: number;
+  /** The owner's lease folder on the host, mounted for the watchdog when the policy is `owner`. */
+  leaseFolder?: string;
 }
 
 export type SessionState = z.infer<typeof sessionStateSchema>;

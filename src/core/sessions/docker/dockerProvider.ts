@@ -4,6 +4,7 @@ import type { ContainerInfo } from 'dockerode';
 import { BerthError } from '../../errors.js';
 import { IDLE_COMMAND } from '../agent/commands.js';
 import { WORKSPACE_PATH, containerOptions } from '../hardening.js';
+import { sessionPolicySchema } from '../owner.js';
 import { LABEL, POOL_NAME_PREFIX, containerName, isExpired, newSessionId, sessionLabels } from '../labels.js';
 import type { ExecutionProvider } from '../provider.js';
 import { WRITE_SECRETS_COMMAND, secretsFile } from '../secrets.js';
@@ -101,6 +102,9 @@ export function sessionFromContainer(info: Pick<ContainerInfo, 'Labels' | 'Names
     user,
     version: labels[LABEL.version] ?? null,
     maxAgeSeconds: labelNumber(labels[LABEL.maxAge]),
+    owner: labels[LABEL.owner] ?? null,
+    policy: sessionPolicySchema.safeParse(labels[LABEL.policy]).data ?? null,
+    stopsAt: null,
   };
 }
 
@@ -181,6 +185,9 @@ export class DockerProvider implements ExecutionProvider {
       user: userString(spec.user),
       version: this.options.version,
       maxAgeSeconds: spec.maxAgeSeconds > 0 ? spec.maxAgeSeconds : null,
+      owner: spec.ownership.owner,
+      policy: spec.ownership.policy,
+      stopsAt: null,
     });
 
     if (this.options.pool && Object.keys(spec.secrets).length === 0) {
@@ -445,6 +452,13 @@ export class DockerProvider implements ExecutionProvider {
     } catch (error) {
       return { id, healthy: false, state: session.state, detail: `running, but does not answer: ${engineMessage(error)}` };
     }
+  }
+
+  async finishedAt(id: string): Promise<number | undefined> {
+    const { State } = await (await this.container(id)).inspect();
+    const finished = Date.parse(State.FinishedAt);
+    // The engine says 0001-01-01 for a container that never ended.
+    return State.Running || !Number.isFinite(finished) || finished <= 0 ? undefined : finished;
   }
 
   async stop(id: string, { graceSeconds = 10 }: { graceSeconds?: number } = {}): Promise<void> {

@@ -13,6 +13,7 @@ import type {
   ExecOptions,
   LogOptions,
   LogStream,
+  Ownership,
   PruneOptions,
   Session,
   SessionEvent,
@@ -38,6 +39,8 @@ interface ProcessRecord {
   pidStart?: string;
   version: string;
   maxAgeSeconds: number;
+  /** Absent in records written before sessions had owners. */
+  ownership?: Ownership;
   /** Variables of Berth's own environment that the session must not inherit (the secrets). */
   withheld?: string[];
 }
@@ -149,6 +152,9 @@ export class ProcessProvider implements ExecutionProvider {
       user: `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`,
       version: record.version,
       maxAgeSeconds: record.maxAgeSeconds > 0 ? record.maxAgeSeconds : null,
+      owner: record.ownership?.owner ?? null,
+      policy: record.ownership?.policy ?? null,
+      stopsAt: null,
     };
   }
 
@@ -184,6 +190,7 @@ export class ProcessProvider implements ExecutionProvider {
         pidStart: pidStartTime(pid),
         version: this.version,
         maxAgeSeconds: spec.maxAgeSeconds,
+        ownership: spec.ownership,
         withheld: spec.secretNames,
       };
       await writeFile(join(dir, 'session.json'), JSON.stringify(record, null, 2), { mode: 0o600 });
@@ -205,6 +212,10 @@ export class ProcessProvider implements ExecutionProvider {
       .map((r) => this.toSession(r))
       .filter((s) => all || s.state === 'running')
       .sort((a, b) => b.created.localeCompare(a.created));
+  }
+
+  async finishedAt(id: string): Promise<number | undefined> {
+    return (await stat(join(this.dir(id), 'exit')).catch(() => undefined))?.mtimeMs;
   }
 
   async get(id: string): Promise<Session | undefined> {
