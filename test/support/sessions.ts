@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { connectDocker } from '../../src/core/sessions/docker/engine.js';
 import { LABEL } from '../../src/core/sessions/labels.js';
+import type { SessionOwner } from '../../src/core/sessions/owner.js';
 import { SessionService } from '../../src/core/sessions/service.js';
 import type { SessionSettings } from '../../src/core/sessions/settings.js';
 
@@ -15,15 +16,22 @@ export const REPO = join(__dirname, '..', '..');
  * uid mapping is visible), its own audit log and process records, and a cleanup that removes
  * every container labelled with that workspace, whatever the test did.
  */
-export async function sessionSandbox(options: { owner?: number; settings?: Partial<SessionSettings>; secrets?: Record<string, string> } = {}) {
+export async function sessionSandbox(options: { owner?: number; settings?: Partial<SessionSettings>; secrets?: Record<string, string>; sessionOwner?: SessionOwner } = {}) {
   const root = await mkdtemp(join(tmpdir(), 'berth-it-'));
   const workspace = join(root, 'workspace');
   const state = join(root, 'state');
   await mkdir(workspace);
   if (options.owner !== undefined) await chown(workspace, options.owner, options.owner);
   const auditLog = join(state, 'audit.jsonl');
-  const settings: Partial<SessionSettings> = { auditLog, processStateDir: join(state, 'berth', 'process-sessions'), ...options.settings };
-  const service = new SessionService({ settings: () => settings, secrets: () => options.secrets ?? {} });
+  // The same folders as the CLI children get through XDG_STATE_HOME below.
+  const settings: Partial<SessionSettings> = {
+    auditLog,
+    processStateDir: join(state, 'berth', 'process-sessions'),
+    leasesDir: join(state, 'berth', 'leases'),
+    archiveDir: join(state, 'berth', 'ended-sessions'),
+    ...options.settings,
+  };
+  const service = new SessionService({ settings: () => settings, secrets: () => options.secrets ?? {}, ...(options.sessionOwner ? { owner: options.sessionOwner } : {}) });
   const { docker } = connectDocker();
   return {
     root,

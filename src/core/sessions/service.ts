@@ -267,15 +267,15 @@ export class SessionService {
 
   /**
    * At most maxSessionsPerOwner running sessions per owner and maxSessions in all. Given the new
-   * session, checks again after its creation: of the sessions over a cap, the newest gives way.
+   * session, checks again after its creation, for starts that raced past the first check: a start
+   * that then finds its owner over the cap gives way. Racers that see each other may all give way;
+   * none can be revoked once it passed, so that is the only rule that never ends above the cap.
    */
   private async checkCaps(spec: SessionSpec, created?: Session): Promise<void> {
     const { maxSessionsPerOwner, maxSessions } = this.settings();
-    const live = (await this.list({ all: true }).catch(() => [] as Session[]))
-      .filter((s) => s.state === 'running' || s.state === 'starting' || s.id === created?.id)
-      .sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+    const live = (await this.list({ all: true }).catch(() => [] as Session[])).filter((s) => s.state === 'running' || s.state === 'starting' || s.id === created?.id);
     const mine = live.filter((s) => s.owner === spec.ownership.owner);
-    const over = (list: Session[], cap: number) => (created ? list.findIndex((s) => s.id === created.id) >= cap : list.length >= cap);
+    const over = (list: Session[], cap: number) => (created ? list.length > cap : list.length >= cap);
     if (over(mine, maxSessionsPerOwner)) {
       throw new BerthError(
         `This owner (${spec.ownership.owner}) already has ${maxSessionsPerOwner} running sessions, the most one owner may have.`,
