@@ -26,6 +26,8 @@ const CODES = {
     'OUTSIDE_ROOTS',
     'NOT_A_TERMINAL',
     'TTY_UNAVAILABLE',
+    'BACKUP_NOT_FOUND',
+    'TARGET_NOT_EMPTY',
   ],
   /** A setting or variable is wrong: fix it where it is set. */
   setting: ['SETTING_INVALID', 'DOCKER_HOST_INVALID', 'DOCKER_CONTEXT_UNREADABLE', 'DOCKER_CONTEXT_INVALID'],
@@ -61,6 +63,10 @@ const CODES = {
     'VAULT_UNREADABLE',
     'EDIT_CONFLICT',
     'NO_FIX',
+    'VAULT_CHANGED',
+    'BACKUP_DAMAGED',
+    'RESTORE_REFUSED',
+    'RESTORE_FAILED',
     'INTERNAL',
   ],
 } as const;

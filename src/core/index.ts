@@ -5,6 +5,8 @@ export { describeError, asBerthError, BerthError, type ErrorCode, type ErrorKind
 export type { OperationContext, OperationRegistry, Origin } from './operations.js';
 export { SessionService, type SessionServiceDependencies } from './sessions/service.js';
 export { settingsFromConfig, type SessionSettings } from './sessions/settings.js';
+export { SessionKeeper } from './sessions/keeper.js';
+export { newOwner, ownerFromId, POLICY_WORDS, type SessionOwner, type SessionPolicy } from './sessions/owner.js';
 export type { ExecutionProvider } from './sessions/provider.js';
 export type { Session, SessionEvent, SessionHealth, SessionStats, Disposable as SessionsDisposable } from './sessions/types.js';
 export { formatTranscriptEvent, type TranscriptEvent } from './sessions/agent/transcript.js';

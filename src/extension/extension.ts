@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Berth', { log: true });
   // The vault is the first workspace folder; without one the view shows its welcome content.
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const services = new WindowServices(folder, context.secrets, log);
+  const services = new WindowServices(folder, context.secrets, log, context.workspaceState);
   const engine = new EngineState(services);
   const sessions = new SessionsView(services);
   const vault = folder && new VaultWatch(folder);
@@ -74,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
   setImmediate(() => {
     void engine.refresh();
     sessions.start();
+    services.startKeeper();
     vault?.start(services.get().vaults, berthConfig.vaultExclude(vault.folder));
     void mcp.update();
   });

@@ -17,12 +17,16 @@ export interface CoreServices {
 /** Where the Anthropic API key lives: SecretStorage, never settings or files. */
 export const API_KEY_SECRET = 'berth.anthropicApiKey';
 
+/** The window's owner id, kept by the workspace so that a reload continues the same lease. */
+const OWNER_KEY = 'berth.sessions.owner';
+
 /**
  * The window's core services, made once on first use: the core is a bundle of its own, loaded
  * after activation, and everything that talks to the engine or the vault shares these.
  */
 export class WindowServices implements vscode.Disposable {
   private made: CoreServices | undefined;
+  private keeper: BerthCore.SessionKeeper | undefined;
   private tokens: SecretTokenStore | undefined;
   private readonly warned = new Set<string>();
 
@@ -30,6 +34,7 @@ export class WindowServices implements vscode.Disposable {
     private readonly folder: vscode.WorkspaceFolder | undefined,
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
+    private readonly workspaceState: vscode.Memento,
   ) {}
 
   get(): CoreServices {
@@ -43,6 +48,7 @@ export class WindowServices implements vscode.Disposable {
         return key ? { ANTHROPIC_API_KEY: key } : {};
       },
       poolWorkspace: () => this.folder?.uri.fsPath,
+      owner: this.windowOwner(core),
     });
     const vaults = new core.Vaults();
     const operations = core.createOperationCatalog({
@@ -55,6 +61,30 @@ export class WindowServices implements vscode.Disposable {
     });
     this.made = { core, sessions, vaults, operations };
     return this.made;
+  }
+
+  /** The same owner across reloads of this window's workspace, a new one the first time. */
+  private windowOwner(core: typeof BerthCore): BerthCore.SessionOwner {
+    const kept = core.ownerFromId(this.workspaceState.get<string>(OWNER_KEY), true);
+    if (kept?.kind === 'window') return kept;
+    const owner = core.newOwner('window', true);
+    void this.workspaceState.update(OWNER_KEY, owner.id);
+    return owner;
+  }
+
+  /**
+   * Renews the window's lease and applies the session policies (at start, after engine events,
+   * on a timer); what the reconciler does is logged with its reason.
+   */
+  startKeeper(): void {
+    const { core, sessions } = this.get();
+    this.keeper ??= new core.SessionKeeper(sessions, 'command', {
+      acted: (outcomes) => {
+        for (const o of outcomes) this.log.info(`Sessions: ${o.done ? '' : 'could not '}${o.action} ${o.id} (${o.reason})${o.error ? `: ${o.error}` : ''}`);
+      },
+      failed: (error) => this.log.warn(`Sessions: the policies could not be applied: ${core.describeError(error).message}`),
+    });
+    void this.keeper.start().catch((error: unknown) => this.log.warn(`Sessions: ${core.describeError(error).message}`));
   }
 
   /** The MCP tokens, in SecretStorage: the window's server and the token commands share them. */
@@ -88,6 +118,8 @@ export class WindowServices implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.keeper?.dispose();
+    this.made?.sessions.dispose();
     this.made = undefined;
   }
 }

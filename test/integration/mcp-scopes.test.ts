@@ -45,6 +45,7 @@ test('each operation offered as a tool has the scope the rule gives it: exec for
     'session.stop': 'sessions',
     'session.rm': 'sessions',
     'session.prune': 'sessions',
+    'session.gc': 'sessions',
     'image.build': 'sessions',
     'vault.health': 'read',
     'vault.link.retarget': 'read',

@@ -22,7 +22,7 @@ const invoke = <T>(name: string, input: unknown, context: OperationContext = ctx
 
 before(async () => {
   await busyboxImage();
-  box = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1, leaseGraceSeconds: GRACE, agents: { worker: WORKER } } });
+  box = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1, leaseGraceSeconds: GRACE, agents: { worker: WORKER }, maxSessionsPerOwner: 8 } });
   env = { ...box.env, BERTH_IMAGE: BUSYBOX_IMAGE, BERTH_LEASE_GRACE: String(GRACE), BERTH_AGENT_WORKER: WORKER };
 });
 after(async () => box.cleanup());

@@ -29,6 +29,9 @@ export async function sessionSandbox(options: { owner?: number; settings?: Parti
     processStateDir: join(state, 'berth', 'process-sessions'),
     leasesDir: join(state, 'berth', 'leases'),
     archiveDir: join(state, 'berth', 'ended-sessions'),
+    // Test files run side by side and all start as the same person: caps would count each other's sessions.
+    maxSessionsPerOwner: 1000,
+    maxSessions: 1000,
     ...options.settings,
   };
   const service = new SessionService({ settings: () => settings, secrets: () => options.secrets ?? {}, ...(options.sessionOwner ? { owner: options.sessionOwner } : {}) });
@@ -41,7 +44,14 @@ export async function sessionSandbox(options: { owner?: number; settings?: Parti
     service,
     docker,
     /** Environment for CLI child processes that share this sandbox. */
-    env: { ...process.env, BERTH_AUDIT_LOG: auditLog, XDG_STATE_HOME: state, ...(options.secrets ?? {}) } as NodeJS.ProcessEnv,
+    env: {
+      ...process.env,
+      BERTH_AUDIT_LOG: auditLog,
+      XDG_STATE_HOME: state,
+      BERTH_MAX_SESSIONS_PER_OWNER: String(settings.maxSessionsPerOwner),
+      BERTH_MAX_SESSIONS: String(settings.maxSessions),
+      ...(options.secrets ?? {}),
+    } as NodeJS.ProcessEnv,
     async containers() {
       return docker.listContainers({ all: true, filters: { label: [`${LABEL.workspace}=${workspace}`] } });
     },

@@ -191,3 +191,14 @@ test('an engine down when the view opens is polled until it answers, then listen
     refresh.dispose();
   }
 });
+
+test('a detached session is marked; one whose owner is gone counts down to its stop; the tooltip names the owner and the policy', () => {
+  const detached = sessionItem(session({ policy: 'detached' }), undefined, NOW);
+  assert.match(detached.description, / · detached$/);
+  assert.ok(detached.tooltip.includes('Owner: window-0123456789abcdef (detached: outlives its owner, up to its maximum age)'));
+  const orphan = sessionItem(session({ policy: 'owner', stopsAt: new Date(NOW + 95_000).toISOString() }), undefined, NOW);
+  assert.match(orphan.description, /owner gone: stops in 2m$/);
+  assert.match(sessionItem(session({ policy: 'owner', stopsAt: new Date(NOW + 42_000).toISOString() }), undefined, NOW).description, /stops in 42s$/);
+  assert.doesNotMatch(sessionItem(session({ policy: 'owner' }), undefined, NOW).description, /owner|detached/, 'an owner that lives is not news');
+  assert.doesNotMatch(sessionItem(session({ policy: 'detached', state: 'exited', exitCode: 0 }), undefined, NOW).description, /detached/, 'only running sessions are marked');
+});

@@ -1,6 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { OperationRegistry } from '../operations.js';
 import type { SessionService } from '../sessions/service.js';
+import type { Lease } from '../sessions/lease.js';
+import { newOwner } from '../sessions/owner.js';
 import { printable } from '../text.js';
 import { BERTH_VERSION } from '../version.js';
 import { redactor, type Redactor } from './redaction.js';
@@ -79,12 +81,26 @@ export class McpClient {
   calls = 0;
   active = 0;
   readonly since = new Date().toISOString();
+  /** The owner of the sessions it starts: they follow this MCP session's life (owner.ts). */
+  readonly owner = newOwner('mcp', true);
+  private lease: Promise<Lease> | undefined;
 
   constructor(
     public scopes: ReadonlySet<Scope>,
     /** The name of the token it authenticated with; none over stdio. */
     readonly token?: string,
   ) {}
+
+  /** Renews the client's lease from its first start on, until it goes. */
+  hold(sessions: SessionService): Promise<Lease> {
+    this.lease ??= sessions.holdLease(this.owner);
+    return this.lease;
+  }
+
+  /** The client is gone: its sessions that end with it stop after the grace period. */
+  release(): void {
+    void this.lease?.then((lease) => lease.dispose(), () => undefined);
+  }
 }
 
 const INSTRUCTIONS =
@@ -133,6 +149,7 @@ export class McpHub {
     };
     mcp.server.onclose = () => {
       subscriptions.dispose();
+      client.release();
       if (this.clients.delete(client)) this.changed();
     };
     return mcp;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BerthError } from '../errors.js';
 import { defineOperation, type OperationRegistry } from '../operations.js';
+import { SessionKeeper } from '../sessions/keeper.js';
 import type { SessionService } from '../sessions/service.js';
 import { printable } from '../text.js';
 import { startHttpServer } from './http.js';
@@ -47,15 +48,22 @@ export function createMcpOperations(deps: McpOperationDependencies) {
     },
     async run(input, ctx) {
       const options = { operations: deps.operations(), sessions: deps.sessions, cwd: () => ctx.cwd };
-      if (input.stdio) {
-        await serveStdio(options);
-        return { url: null };
+      // While it serves, the policies of its clients' sessions are applied from here too.
+      const keeper = new SessionKeeper(deps.sessions, 'mcp');
+      void keeper.start().catch(() => undefined);
+      try {
+        if (input.stdio) {
+          await serveStdio(options);
+          return { url: null };
+        }
+        const server = await startHttpServer({ ...options, tokens: deps.tokens, port: input.port });
+        ctx.warn?.(`Serving MCP at ${server.url}; clients send "Authorization: Bearer <token>" (berth mcp token prints it). Ctrl-C stops.`);
+        await new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true })));
+        await server.close();
+        return { url: server.url };
+      } finally {
+        keeper.dispose();
       }
-      const server = await startHttpServer({ ...options, tokens: deps.tokens, port: input.port });
-      ctx.warn?.(`Serving MCP at ${server.url}; clients send "Authorization: Bearer <token>" (berth mcp token prints it). Ctrl-C stops.`);
-      await new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true })));
-      await server.close();
-      return { url: server.url };
     },
     // Over stdio the protocol owns standard output: nothing of Berth's may follow it there.
     format: () => '',

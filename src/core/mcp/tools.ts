@@ -75,7 +75,9 @@ async function callTool(hub: McpHub, client: McpClient, operation: AnyOperation,
       signal: extra.signal,
       progress: progressNotifier(extra, redact),
       warn: (message) => warnings.push(message),
+      owner: client.owner,
     };
+    if (operation.name === 'session.start') await client.hold(hub.options.sessions);
     const output = await hub.options.operations.invoke(operation.name, input, context, { inputErrors: modelErrorMap });
     // A follow or a collection that the cancellation ended returns what it had: the call was still cancelled.
     if (extra.signal.aborted) throw new BerthError(`${tool} was cancelled by the client.`, undefined, 'CANCELLED');

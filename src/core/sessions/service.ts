@@ -69,6 +69,7 @@ export class SessionService {
   private engine?: { at: number; value: Promise<Engine> };
   private processProvider?: ProcessProvider;
   private pool?: WarmPool;
+  private ownLease?: Promise<Lease>;
 
   constructor(private readonly deps: SessionServiceDependencies = {}) {}
 
@@ -197,6 +198,7 @@ export class SessionService {
     const provider = await this.providerForStart(request, warn);
     const secrets = await this.secrets();
     const owner = context.owner ?? this.deps.owner;
+    if (owner === this.deps.owner) await this.holdOwnLease();
     const spec = buildSpec({ ...request, workspace }, this.settings(), { invoker: invokingUser(), secrets, insideContainer: provider.isolated, ...(owner ? { owner } : {}) });
     await this.checkLease(spec);
     if (provider.isolated && spec.command[0] === CLAUDE && !spec.secrets.ANTHROPIC_API_KEY) {
@@ -250,6 +252,23 @@ export class SessionService {
     const owners = [...new Set(sessions.filter((s) => s.policy === 'owner' && s.owner).map((s) => s.owner!))];
     const { leasesDir } = this.settings();
     return new Map(await Promise.all(owners.map(async (owner) => [owner, await leaseAgeMs(leasesDir, owner)] as const)));
+  }
+
+  /**
+   * Renews the lease of the service's own owner (the window) from now until the service is
+   * disposed; a no-op for a service without one. Called by the first start at the latest.
+   */
+  async holdOwnLease(): Promise<void> {
+    const owner = this.deps.owner;
+    if (!owner?.leased) return;
+    this.ownLease ??= this.holdLease(owner);
+    await this.ownLease;
+  }
+
+  /** Stops renewing the service's own lease: its sessions that end with it stop after the grace period. */
+  dispose(): void {
+    void this.ownLease?.then((lease) => lease.dispose(), () => undefined);
+    this.ownLease = undefined;
   }
 
   /** Renews the owner's lease until disposed: what a face does while it lives. */

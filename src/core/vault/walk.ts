@@ -17,13 +17,20 @@ export class VaultFilter {
   /** .gitignore rules by the folder that holds them ('' for the root). */
   private readonly gitignores = new Map<string, Ignore>();
 
-  constructor(exclude: readonly string[]) {
+  /**
+   * `keepDotNames` is for backups: `.obsidian` holds the person's settings and `.trash` what they
+   * deleted, neither of which a health report reads but both of which a restore must give back.
+   */
+  constructor(
+    exclude: readonly string[],
+    private readonly keepDotNames = false,
+  ) {
     this.excluded = exclude.length ? picomatch([...exclude], { dot: true, basename: true }) : undefined;
   }
 
   /** Whether one entry is out, given that its parent folder is in. `name` is the path's last part. */
   skips(path: string, isDirectory: boolean, name = path.slice(path.lastIndexOf('/') + 1)): boolean {
-    if (name.charCodeAt(0) === 46 || name === 'node_modules') return true;
+    if ((name.charCodeAt(0) === 46 && !this.keepDotNames) || name === 'node_modules') return true;
     if (this.excluded?.(path)) return true;
     // Most vaults have no .gitignore: no iterator per entry for an empty map.
     if (this.gitignores.size === 0) return false;

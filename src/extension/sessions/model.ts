@@ -1,6 +1,7 @@
 // The Sessions view as data, without VS Code: what each item says and which actions it offers,
 // so that the tree's behaviour is unit-tested and the provider only turns it into TreeItems.
 import type { Session, SessionStats } from '../../core/sessions/types.js';
+import type { SessionPolicy } from '../../core/sessions/owner.js';
 
 export type SessionPhase = 'starting' | 'running' | 'ended' | 'failed';
 
@@ -67,6 +68,22 @@ const ICONS: Record<SessionPhase, { id: string; color?: string }> = {
   failed: { id: 'error', color: 'testing.iconFailed' },
 };
 
+const POLICY_TOOLTIPS: Record<SessionPolicy, string> = {
+  owner: 'stops when its owner has been gone for the grace period',
+  completion: 'runs to completion after its owner is gone',
+  detached: 'detached: outlives its owner, up to its maximum age',
+};
+
+/** Detached sessions are marked; one whose owner is gone counts down to its stop. */
+function ownership(session: Session, now: number): string {
+  if (phaseOf(session) !== 'running') return '';
+  if (session.stopsAt) {
+    const seconds = Math.max(0, Math.round((Date.parse(session.stopsAt) - now) / 1000));
+    return `owner gone: stops in ${seconds < 60 ? `${seconds}s` : `${Math.ceil(seconds / 60)}m`}`;
+  }
+  return session.policy === 'detached' ? 'detached' : '';
+}
+
 /** A headless Claude Code run has a transcript to show; an interactive one a terminal to attach. */
 function hasTranscript(session: Session): boolean {
   return !session.interactive && session.agent === 'claude';
@@ -76,7 +93,7 @@ export function sessionItem(session: Session, stats: SessionStats | undefined, n
   const phase = phaseOf(session);
   const usage = phase === 'running' && stats ? [stats.cpuPercent === null ? '' : `${stats.cpuPercent.toFixed(0)}% CPU`, stats.memoryBytes === null ? '' : mib(stats.memoryBytes)].filter(Boolean) : [];
   const outcome = phase === 'failed' ? (session.oomKilled ? 'out of memory' : `exit ${session.exitCode ?? '?'}`) : phase === 'ended' ? (wasStopped(session) ? 'stopped' : 'done') : '';
-  const description = [session.isolated ? '' : 'NOT ISOLATED', session.id.slice(0, 6), age(session.created, now), outcome, ...usage].filter(Boolean).join(' · ');
+  const description = [session.isolated ? '' : 'NOT ISOLATED', session.id.slice(0, 6), age(session.created, now), outcome, ownership(session, now), ...usage].filter(Boolean).join(' · ');
   const tooltip = [
     `${session.agent} session ${session.id}${session.isolated ? '' : ' (NOT ISOLATED: a local process with your own rights)'}`,
     `State: ${session.status}`,
@@ -87,6 +104,7 @@ export function sessionItem(session: Session, stats: SessionStats | undefined, n
     ...(stats?.memoryLimitBytes ? [`Memory: ${stats.memoryBytes === null ? '?' : mib(stats.memoryBytes)} of ${mib(stats.memoryLimitBytes)}`] : []),
     ...(stats?.pids !== null && stats?.pids !== undefined ? [`Processes: ${stats.pids}`] : []),
     ...(session.maxAgeSeconds ? [`Stopped after ${Math.round(session.maxAgeSeconds / 3600)} h`] : []),
+    ...(session.owner ? [`Owner: ${session.owner}${session.policy ? ` (${POLICY_TOOLTIPS[session.policy]})` : ''}`] : []),
     `Container: ${session.name}`,
   ];
   const flavour = session.interactive ? '.interactive' : hasTranscript(session) ? '.transcript' : '';
