@@ -5,6 +5,7 @@ import type * as McpOperations from './mcp/operations.js';
 import type * as McpTokens from './mcp/tokens.js';
 import type * as SessionOperations from './sessions/operations.js';
 import type * as Service from './sessions/service.js';
+import type * as VaultBackups from './vault/backupOperations.js';
 import type * as VaultFixes from './vault/fixOperations.js';
 import type * as LiveVaults from './vault/live.js';
 import type * as VaultHealth from './vault/vaultOperation.js';
@@ -35,8 +36,9 @@ const AREAS = {
     const { Vaults } = require('./vault/live.js') as typeof LiveVaults;
     const { createVaultHealthOperation } = require('./vault/vaultOperation.js') as typeof VaultHealth;
     const { createVaultFixOperations } = require('./vault/fixOperations.js') as typeof VaultFixes;
+    const { createVaultBackupOperations } = require('./vault/backupOperations.js') as typeof VaultBackups;
     const vaults = { ...deps, vaults: deps.vaults ?? new Vaults() };
-    return [createVaultHealthOperation(vaults), ...createVaultFixOperations(vaults)];
+    return [createVaultHealthOperation(vaults), ...createVaultFixOperations(vaults), ...createVaultBackupOperations(vaults)];
   },
   mcp: (deps: CatalogDependencies): AnyOperation[] => {
     const { createMcpOperations } = require('./mcp/operations.js') as typeof McpOperations;

@@ -50,6 +50,9 @@ test('each operation offered as a tool has the scope the rule gives it: exec for
     'vault.health': 'read',
     'vault.link.retarget': 'read',
     'vault.note.create': 'read',
+    'vault.backup': 'sessions',
+    'vault.verify': 'read',
+    'vault.restore': 'sessions',
   });
 });
 
