@@ -28,6 +28,7 @@ export async function sessionSandbox(options: { owner?: number; settings?: Parti
     auditLog,
     processStateDir: join(state, 'berth', 'process-sessions'),
     leasesDir: join(state, 'berth', 'leases'),
+    startsDir: join(state, 'berth', 'starts'),
     archiveDir: join(state, 'berth', 'ended-sessions'),
     // Test files run side by side and all start as the same person: caps would count each other's sessions.
     maxSessionsPerOwner: 1000,

@@ -41,6 +41,7 @@ const facts = (over: Partial<ReconcileFacts> = {}): ReconcileFacts => ({
   graceSeconds: () => 120,
   startTimeoutMs: 60_000,
   retentionSeconds: 24 * 3600,
+  abandoned: new Set(),
   ...over,
 });
 
@@ -78,6 +79,9 @@ test('reconcile: maximum age, half-made starts and retention', () => {
   const starting = session({ state: 'starting', created: new Date(NOW - 61_000).toISOString() });
   assert.deepEqual(planReconcile([starting], facts()).map((a) => [a.action, a.reason]), [['remove', 'half-made']]);
   assert.deepEqual(planReconcile([{ ...starting, created: new Date(NOW - 5_000).toISOString() }], facts()), [], 'a start in progress');
+  for (const state of ['starting', 'running', 'exited'] as const) {
+    assert.deepEqual(planReconcile([session({ state, policy: 'detached', created: new Date(NOW - 5_000).toISOString() })], facts({ abandoned: new Set(['a1b2c3d4e5f6']) })).map((a) => [a.action, a.reason]), [['remove', 'half-made']], `a killed start, ${state}`);
+  }
   const ended = session({ state: 'exited', exitCode: 0 });
   assert.deepEqual(planReconcile([ended], facts({ finishedAt: () => NOW - 25 * 3600_000 })).map((a) => [a.action, a.reason]), [['remove', 'retention']]);
   assert.deepEqual(planReconcile([ended], facts({ finishedAt: () => NOW - 23 * 3600_000 })), []);

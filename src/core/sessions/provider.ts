@@ -22,7 +22,8 @@ import type {
 export interface ExecutionProvider {
   readonly kind: ProviderKind;
   readonly isolated: boolean;
-  start(spec: SessionSpec, options?: { signal?: AbortSignal }): Promise<Session>;
+  /** `id`: the session's id, when the caller chose it (to mark the start first); else a new one. */
+  start(spec: SessionSpec, options?: { signal?: AbortSignal; id?: string }): Promise<Session>;
   list(options?: { all?: boolean }): Promise<Session[]>;
   /** undefined when no such session exists. */
   get(id: string): Promise<Session | undefined>;

@@ -22,6 +22,8 @@ export interface ReconcileFacts {
   graceSeconds: (session: Session) => number;
   startTimeoutMs: number;
   retentionSeconds: number;
+  /** Sessions whose start was marked and whose starter is gone before it finished (startMarks.ts). */
+  abandoned: ReadonlySet<string>;
 }
 
 /**
@@ -42,14 +44,16 @@ export function stopsAt(session: Session, facts: Pick<ReconcileFacts, 'now' | 'l
 
 /**
  * What the engine's state asks for, as a plan: pure, so that every rule is a unit test. It stops
- * what has lost its owner or outlived its maximum age, removes what a start left half-made, and
+ * what has lost its owner or outlived its maximum age, removes what a start left half-made (one
+ * whose starter died before it finished, or a container still created after the start timeout), and
  * removes what ended longer ago than the retention period.
  */
 export function planReconcile(sessions: readonly Session[], facts: ReconcileFacts): ReconcileAction[] {
   const actions: ReconcileAction[] = [];
   for (const session of sessions) {
     const act = (action: ReconcileAction['action'], reason: ReconcileReason) => actions.push({ id: session.id, provider: session.provider, action, reason });
-    if (session.state === 'running') {
+    if (facts.abandoned.has(session.id)) act('remove', 'half-made');
+    else if (session.state === 'running') {
       const deadline = stopsAt(session, facts);
       if (deadline !== undefined && deadline <= facts.now) act('stop', 'owner-gone');
       else if (isExpired(session.created, session.maxAgeSeconds ?? undefined, facts.now)) act('stop', 'max-age');

@@ -11,7 +11,7 @@ import { AuditLog } from './audit.js';
 import { DockerProvider } from './docker/dockerProvider.js';
 import { connectDocker, probeEngine } from './docker/engine.js';
 import { WarmPool } from './docker/warmPool.js';
-import { resolveSessionId } from './labels.js';
+import { newSessionId, resolveSessionId } from './labels.js';
 import { Lease, leaseAgeMs, leaseFolder } from './lease.js';
 import { leaseIntervalSeconds, type SessionOwner } from './owner.js';
 import { ProcessProvider } from './process/processProvider.js';
@@ -20,6 +20,7 @@ import { planReconcile, stopsAt, type ReconcileAction } from './reconcile.js';
 import { redact } from './secrets.js';
 import { defaultSettings, type SessionSettings } from './settings.js';
 import { buildSpec, type SessionRequest } from './spec.js';
+import { StartMarks } from './startMarks.js';
 import type { AttachedTerminal, Disposable, ExecOptions, LogOptions, LogStream, Session, SessionEvent, SessionSpec, SessionStats } from './types.js';
 import { canWrite, invokingUser, userString } from './user.js';
 
@@ -212,7 +213,21 @@ export class SessionService {
     } else if (provider.isolated) await warnIfUnwritable(spec, warn);
     await this.checkCaps(spec);
     const reconciling = this.reconcile(context).catch(() => []);
-    const session = await provider.start(spec, { ...(context.signal ? { signal: context.signal } : {}) });
+    // Marked before anything exists, cleared once started and audited: a start killed in between is
+    // the reconciler's to clean up.
+    const marks = new StartMarks(this.settings().startsDir);
+    const id = newSessionId();
+    await marks.mark(id);
+    try {
+      return await this.startMarked(provider, spec, id, context);
+    } finally {
+      await marks.clear(id);
+      await reconciling;
+    }
+  }
+
+  private async startMarked(provider: ExecutionProvider, spec: SessionSpec, id: string, context: CallContext): Promise<Session> {
+    const session = await provider.start(spec, { id, ...(context.signal ? { signal: context.signal } : {}) });
     try {
       // Two starts racing past the check above both got created: the later ones give way.
       await this.checkCaps(spec, session);
@@ -231,7 +246,6 @@ export class SessionService {
         'AUDIT_FAILED',
       );
     }
-    await reconciling;
     if (provider.isolated && this.settings().warmPool > 0) void this.fillPool().catch(() => undefined);
     return session;
   }
@@ -328,7 +342,10 @@ export class SessionService {
         ? await Promise.all(ended.map(async (s) => [s.id, await byKind.get(s.provider)?.finishedAt(s.id).catch(() => undefined)] as const))
         : [],
     );
+    const marks = new StartMarks(settings.startsDir);
+    const abandoned = new Set(await marks.abandoned());
     const plan = planReconcile(sessions, {
+      abandoned,
       now: Date.now(),
       leaseAgeMs: (owner) => leases.get(owner),
       finishedAt: (id) => finished.get(id),
@@ -337,6 +354,9 @@ export class SessionService {
       retentionSeconds: settings.retentionSeconds,
     });
     if (options.dryRun) return plan.map((action) => ({ ...action, done: false }));
+    const planned = new Set(plan.map((action) => action.id));
+    // A killed start that made nothing leaves only its mark.
+    await Promise.all([...abandoned].filter((id) => !planned.has(id)).map((id) => marks.clear(id)));
     // Warm containers nobody claimed within the maximum age are no one's session: the providers' own reap.
     await Promise.all(providers.map((provider) => provider.reap().catch(() => [])));
     const byId = new Map(sessions.map((s) => [s.id, s]));
@@ -350,6 +370,7 @@ export class SessionService {
             await provider.remove(action.id);
           }
           await this.record(context.origin, `reconcile-${action.action}`, action.id, { reason: action.reason });
+          if (abandoned.has(action.id)) await marks.clear(action.id);
           return { ...action, done: true };
         } catch (error) {
           return { ...action, done: false, error: await this.redact(describeError(error).message) };

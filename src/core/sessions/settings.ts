@@ -38,6 +38,8 @@ export interface SessionSettings {
   processStateDir: string;
   /** Owners' lease folders (lease.ts). */
   leasesDir: string;
+  /** Marks of starts in progress (startMarks.ts). */
+  startsDir: string;
   /** What is kept of a session once its container is removed: its output and its record. */
   archiveDir: string;
   /** How long an owner's lease may go unrenewed before its sessions that end with it stop. */
@@ -67,6 +69,7 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): SessionSe
     writableRoot: false,
     processStateDir: join(stateDir(env), 'process-sessions'),
     leasesDir: join(stateDir(env), 'leases'),
+    startsDir: join(stateDir(env), 'starts'),
     archiveDir: join(stateDir(env), 'ended-sessions'),
     leaseGraceSeconds: 120,
     retentionSeconds: 24 * 3600,

@@ -160,8 +160,7 @@ export class DockerProvider implements ExecutionProvider {
     return this.remapping;
   }
 
-  async start(spec: SessionSpec, { signal }: { signal?: AbortSignal } = {}): Promise<Session> {
-    const id = newSessionId();
+  async start(spec: SessionSpec, { signal, id = newSessionId() }: { signal?: AbortSignal; id?: string } = {}): Promise<Session> {
     const name = containerName(id);
     const created = new Date();
     const labels = sessionLabels(spec, id, created, this.options.version);

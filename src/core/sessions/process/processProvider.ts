@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BerthError } from '../../errors.js';
 import { isExpired, newSessionId } from '../labels.js';
+import { pidStartTime, processAlive } from '../pids.js';
 import type { ExecutionProvider } from '../provider.js';
 import type {
   AttachedTerminal,
@@ -45,24 +46,7 @@ interface ProcessRecord {
   withheld?: string[];
 }
 
-/** Kernel start time of a pid (field 22 of /proc/PID/stat), where /proc exists. */
-function pidStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(record: ProcessRecord): boolean {
-  try {
-    process.kill(record.pid, 0);
-  } catch {
-    return false;
-  }
-  return record.pidStart === undefined || pidStartTime(record.pid) === record.pidStart;
-}
+const alive = (record: ProcessRecord) => processAlive(record.pid, record.pidStart);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -158,11 +142,10 @@ export class ProcessProvider implements ExecutionProvider {
     };
   }
 
-  async start(spec: SessionSpec): Promise<Session> {
+  async start(spec: SessionSpec, { id = newSessionId() }: { id?: string } = {}): Promise<Session> {
     if (spec.interactive) {
       throw new BerthError('Without a Docker engine an interactive session is just a terminal.', 'Run the agent in a terminal yourself, or start Docker for an isolated session.', 'PROCESS_NOT_INTERACTIVE');
     }
-    const id = newSessionId();
     const dir = this.dir(id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const out = openSync(join(dir, 'stdout.log'), 'a', 0o600);

@@ -8,6 +8,7 @@ import { createGzip } from 'node:zlib';
 import { Header } from 'tar/header';
 import { Pack } from 'tar/pack';
 import { ReadEntry } from 'tar/read-entry';
+import type { Minipass } from 'minipass';
 import { BerthError } from '../../errors.js';
 import { AtomicFile } from './atomicFile.js';
 import { DescriptorWriter, readRange } from './fdStreams.js';
@@ -43,10 +44,10 @@ export interface WriteOptions {
  */
 export async function writeArchive(options: WriteOptions): Promise<{ manifest: Manifest; archiveBytes: number }> {
   const target = await AtomicFile.create(options.file);
-  const pack = new Pack();
+  const pack = new PackFeeder();
   const output = new DescriptorWriter(target.fd);
   // Pack is a Minipass stream, which pipeline() takes as an async iterable.
-  const written = pipeline(pack, createGzip(), output);
+  const written = pipeline(pack.pack, createGzip(), output);
   // A failed write (a full disk) must not leave a file waiting for a drain that will never come.
   const failed = new Promise<never>((_, reject) => written.catch(reject));
   failed.catch(() => undefined);
@@ -58,13 +59,14 @@ export async function writeArchive(options: WriteOptions): Promise<{ manifest: M
       records.push(await addEntry({ pack, root: options.root, signal: options.signal, onBytes: (n) => options.onBytes((bytes += n)), failed }, entry));
     }
     const manifest: Manifest = { ...options.about, entries: records };
-    addBuffer(pack, MANIFEST_NAME, Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`), { mode: 0o644, mtime: new Date(options.about.createdAt) });
-    pack.end();
+    const text = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`);
+    await pack.add(new Header({ path: MANIFEST_NAME, type: 'File', mode: 0o644, size: text.length, mtime: new Date(options.about.createdAt) }), failed).then((entry) => entry.end(text));
+    pack.pack.end();
     await written;
     await target.commit();
     return { manifest, archiveBytes: output.bytesWritten };
   } catch (error) {
-    pack.destroy();
+    pack.pack.destroy();
     await written.catch(() => undefined);
     await target.discard();
     if (options.signal.aborted) throw new BerthError('The backup was cancelled; nothing was written under its name.', undefined, 'CANCELLED');
@@ -72,15 +74,30 @@ export async function writeArchive(options: WriteOptions): Promise<{ manifest: M
   }
 }
 
-function addBuffer(pack: Pack, path: string, data: Buffer, { mode, mtime }: { mode: number; mtime: Date }): void {
-  const entry = new ReadEntry(new Header({ path, type: 'File', mode, size: data.length, mtime }));
-  pack.add(entry);
-  entry.end(data);
+/**
+ * Hands entries to tar's Pack a few at a time. Pack counts each entry handed over as a job until
+ * it has been written, and pipes the next one only while fewer than its `jobs` (4) are counted: a
+ * run of folders handed over faster than gzip takes them would leave it waiting forever.
+ */
+class PackFeeder {
+  private static readonly AHEAD = 2;
+  private handed: Minipass | undefined;
+  private readonly writing: Promise<unknown>[] = [];
+  readonly pack = new Pack({ onWriteEntry: (entry) => void (this.handed = entry) });
+
+  /** The entry to write the header's data into, once the pack has room for it. */
+  async add(header: Header, failed: Promise<never>): Promise<ReadEntry> {
+    while (this.writing.length >= PackFeeder.AHEAD) await Promise.race([this.writing.shift(), failed]);
+    const entry = new ReadEntry(header);
+    this.pack.add(entry);
+    this.writing.push(once(this.handed!, 'end'));
+    return entry;
+  }
 }
 
 /** What adding an entry needs: where it goes, where it comes from, and what stops it. */
 interface Adding {
-  pack: Pack;
+  pack: PackFeeder;
   root: string;
   signal: AbortSignal;
   onBytes(n: number): void;
@@ -89,23 +106,17 @@ interface Adding {
 }
 
 async function addEntry(adding: Adding, source: SourceEntry): Promise<ManifestEntry> {
-  const { pack } = adding;
+  const { pack, failed } = adding;
   const { path, mode, mtime } = source;
   if (source.type === 'directory') {
-    pack.add(endedEntry(new Header({ path: archiveName(source), type: 'Directory', mode, mtime: new Date(mtime) })));
+    (await pack.add(new Header({ path: archiveName(source), type: 'Directory', mode, mtime: new Date(mtime) }), failed)).end();
     return { type: 'directory', path, mode, mtime };
   }
   if (source.type === 'symlink') {
-    pack.add(endedEntry(new Header({ path: archiveName(source), type: 'SymbolicLink', linkpath: source.target!, mode: 0o777, mtime: new Date(mtime) })));
+    (await pack.add(new Header({ path: archiveName(source), type: 'SymbolicLink', linkpath: source.target!, mode: 0o777, mtime: new Date(mtime) }), failed)).end();
     return { type: 'symlink', path, target: source.target!, mtime };
   }
   return addFile(adding, source);
-}
-
-function endedEntry(header: Header): ReadEntry {
-  const entry = new ReadEntry(header);
-  entry.end();
-  return entry;
 }
 
 /** One file, read once: its descriptor's stat decides the size and mode stored, and what is read is what is hashed. */
@@ -124,8 +135,7 @@ async function addFile({ pack, root, signal, onBytes, failed }: Adding, source: 
     const stats = await fstatFd(fd);
     if (!stats.isFile()) throw changed(absolute, 'is no longer a regular file');
     const mode = stats.mode & 0o777;
-    const entry = new ReadEntry(new Header({ path: archiveName(source), type: 'File', mode, size: stats.size, mtime: stats.mtime }));
-    pack.add(entry);
+    const entry = await pack.add(new Header({ path: archiveName(source), type: 'File', mode, size: stats.size, mtime: stats.mtime }), failed);
     const hash = createHash('sha256');
     const read = await readRange(
       fd,
