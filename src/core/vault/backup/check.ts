@@ -1,4 +1,4 @@
-import { archiveName, manifestSchema, VAULT_PREFIX, type Manifest, type ManifestEntry } from './format.js';
+import { manifestSchema, VAULT_PREFIX, type Manifest, type ManifestEntry } from './format.js';
 import type { ArchiveContents, ArchiveEntry } from './reader.js';
 
 /** One thing wrong with a backup, and the vault path it is about when there is one. */
@@ -68,20 +68,21 @@ export function checkContents(contents: ArchiveContents): { manifest?: Manifest;
     whole();
     return { problems };
   }
-  const records = new Map(manifest.entries.map((record) => [archiveName(record), record]));
+  // By vault path: a long name's pax record drops the trailing "/" a folder's header has.
+  const records = new Map(manifest.entries.map((record) => [record.path, record]));
   const seen = new Set<string>();
   // Damage found first is the cause; the differences it leads to after it would only repeat it.
   const hashed = !damage ? contents.entries : contents.entries.filter((entry) => entry.sha256 !== undefined || entry.type !== 'File');
   for (const entry of hashed) {
     const path = vaultPath(entry.path);
-    const record = records.get(entry.path);
+    const record = entry.path.startsWith(VAULT_PREFIX) ? records.get(path) : undefined;
     if (!record) problems.push({ path, problem: 'it is in the archive but not in its manifest' });
-    else if (seen.has(entry.path)) problems.push({ path, problem: 'it appears twice in the archive' });
+    else if (seen.has(path)) problems.push({ path, problem: 'it appears twice in the archive' });
     else for (const problem of differences(entry, record)) problems.push({ path, problem });
-    seen.add(entry.path);
+    seen.add(path);
   }
   if (!damage) {
-    for (const [name, record] of records) if (!seen.has(name)) problems.push({ path: record.path, problem: 'it is in the manifest but missing from the archive' });
+    for (const [path, record] of records) if (!seen.has(path)) problems.push({ path: record.path, problem: 'it is in the manifest but missing from the archive' });
   }
   whole();
   return { manifest, problems };

@@ -26,20 +26,32 @@ export async function readRange(fd: number, start: number, end: number, size: nu
 /** A writable stream onto a descriptor the caller keeps: it never closes it, so the caller can fsync first. */
 export class DescriptorWriter extends Writable {
   bytesWritten = 0;
+  /** The write under way: destroying waits for it, so that the caller's close never races a write onto a reused descriptor. */
+  private inFlight: Promise<void> = Promise.resolve();
 
   constructor(private readonly fd: number) {
     super({ highWaterMark: 1 << 20 });
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    const next = (offset: number) => {
-      write(this.fd, chunk, offset, chunk.length - offset, null, (error, written) => {
-        if (error) return done(error);
-        this.bytesWritten += written;
-        if (offset + written < chunk.length) next(offset + written);
-        else done();
-      });
-    };
-    next(0);
+    this.inFlight = new Promise<void>((settle) => {
+      const next = (offset: number) => {
+        write(this.fd, chunk, offset, chunk.length - offset, null, (error, written) => {
+          if (error) {
+            settle();
+            return done(error);
+          }
+          this.bytesWritten += written;
+          if (offset + written < chunk.length) return next(offset + written);
+          settle();
+          done();
+        });
+      };
+      next(0);
+    });
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    void this.inFlight.then(() => done(error));
   }
 }

@@ -66,8 +66,10 @@ export async function writeArchive(options: WriteOptions): Promise<{ manifest: M
     await target.commit();
     return { manifest, archiveBytes: output.bytesWritten };
   } catch (error) {
-    pack.pack.destroy();
-    await written.catch(() => undefined);
+    // Not the pipeline's promise: Pack, a Minipass stream, may never say it closed.
+    const closed = output.closed ? Promise.resolve() : once(output, 'close');
+    output.destroy();
+    await closed;
     await target.discard();
     if (options.signal.aborted) throw new BerthError('The backup was cancelled; nothing was written under its name.', undefined, 'CANCELLED');
     throw error;
