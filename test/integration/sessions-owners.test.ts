@@ -30,7 +30,7 @@ after(async () => box.cleanup());
 const labelled = async (label: string, value: string) => (await box.containers()).filter((info) => info.Labels[label] === value);
 const running = async (id: string) => (await box.docker.getContainer(`berth-${id}`).inspect()).State.Running;
 
-/** Starts `berth session start --foreground` and waits for its session to run; returns the CLI and the session id. */
+/** Starts `berth session start --foreground` and waits until its start is over (audited); returns the CLI and the session id. */
 async function foreground(args: string[]) {
   const before = new Set((await box.containers()).map((info) => info.Labels[LABEL.session]));
   const run = cli(['session', 'start', '--foreground', '--workspace', box.workspace, ...args], { env, timeoutMs: 120_000 });
@@ -44,6 +44,8 @@ async function foreground(args: string[]) {
     30_000,
     'the foreground session to run',
   );
+  // Killed before its start is over, a start is undone (startMarks.ts); these tests kill owners, not starts.
+  await eventually(async () => (await readFile(box.auditLog, 'utf8').catch(() => '')).includes(`"action":"start","session":"${id}"`), 30_000, 'the start to be audited');
   return { run, id };
 }
 

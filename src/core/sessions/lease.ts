@@ -1,5 +1,6 @@
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LEASE_RENEW_SECONDS } from './owner.js';
 import type { Disposable } from './types.js';
 
 /**
@@ -25,7 +26,7 @@ export class Lease implements Disposable {
   ) {}
 
   /** Writes the first heartbeat before returning, so a session started next finds a live lease. */
-  static async hold(folder: string, intervalSeconds: number): Promise<Lease> {
+  static async hold(folder: string, intervalSeconds = LEASE_RENEW_SECONDS): Promise<Lease> {
     const lease = new Lease(folder, intervalSeconds * 1000);
     // Readable by any uid: a session on an engine that remaps users reads it as a stranger. A
     // heartbeat holds a time and a count, nothing to hide; the state folder above stays 0700.

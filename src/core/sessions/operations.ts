@@ -160,7 +160,7 @@ const startInput = z.object({
     pidsLimit: z.number().int().positive().optional().describe(`Most processes at once (default: ${DEFAULT_LIMITS.pids})`),
     memoryMb: z.number().positive().optional().describe(`Memory limit in MiB, no swap (default: ${DEFAULT_LIMITS.memoryBytes / 1024 ** 2})`),
     cpus: z.number().positive().optional().describe(`CPU limit, such as 1.5 (default: ${DEFAULT_LIMITS.cpus})`),
-    maxAge: z.number().int().nonnegative().optional().describe('Seconds before the reaper stops it; 0 for never (default: BERTH_MAX_AGE, else 8 hours)'),
+    maxAge: z.number().int().nonnegative().optional().describe('Seconds before the reconciler stops it; 0 for never (default: BERTH_MAX_AGE, else 8 hours)'),
     command: z.array(z.string()).default([]).describe('The command to run instead of the agent, with its arguments'),
     detach: z.boolean().default(false).describe('Keep running after its owner is gone (bounded by the maximum age)'),
     foreground: z.boolean().default(false).describe('Stay with the session: stream its output until it ends, and end it when this caller goes away'),

@@ -62,8 +62,18 @@ export const POLICY_WORDS: Record<SessionPolicy, string> = {
 };
 
 /**
- * How often an owner renews its lease and a session's watchdog looks at it: six looks per grace
- * period, so that one slow renewal under load costs a sixth of the margin, not all of it.
+ * How often an owner renews its lease, whatever the grace period: sessions keep the grace they were
+ * started with, so a renewal paced by today's setting could be too slow for yesterday's sessions.
+ * A renewal costs a fraction of a millisecond (bench/owners.ts).
+ */
+export const LEASE_RENEW_SECONDS = 2;
+
+/** The shortest grace period: three renewals, so that one late renewal is never taken for death. */
+export const MIN_GRACE_SECONDS = 3 * LEASE_RENEW_SECONDS;
+
+/**
+ * How often a session's watchdog looks at the lease: six looks per grace period, so that a look
+ * that lands between two renewals costs a sixth of the margin, not all of it.
  */
 export function leaseIntervalSeconds(graceSeconds: number): number {
   return Math.min(20, Math.max(1, Math.round(graceSeconds / 6)));

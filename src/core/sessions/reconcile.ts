@@ -1,5 +1,5 @@
 import { isExpired } from './labels.js';
-import { leaseIntervalSeconds } from './owner.js';
+import { LEASE_RENEW_SECONDS } from './owner.js';
 import type { Session } from './types.js';
 
 /** Why the reconciler acts on a session; each action is audited with it. */
@@ -36,9 +36,8 @@ export function stopsAt(session: Session, facts: Pick<ReconcileFacts, 'now' | 'l
   const age = facts.leaseAgeMs(session.owner);
   const lastRenewal = age === undefined ? Date.parse(session.created) : facts.now - age;
   if (!Number.isFinite(lastRenewal)) return undefined;
-  const interval = leaseIntervalSeconds(facts.graceSeconds(session)) * 1000;
-  // An owner renews every interval: a lease younger than two of them is a living owner.
-  if (age !== undefined && age < 2 * interval) return undefined;
+  // A lease renewed within the last three renewals is a living owner, late by one at most.
+  if (age !== undefined && age < 3 * LEASE_RENEW_SECONDS * 1000) return undefined;
   return lastRenewal + facts.graceSeconds(session) * 1000;
 }
 

@@ -13,7 +13,7 @@ import { connectDocker, probeEngine } from './docker/engine.js';
 import { WarmPool } from './docker/warmPool.js';
 import { newSessionId, resolveSessionId } from './labels.js';
 import { Lease, leaseAgeMs, leaseFolder } from './lease.js';
-import { leaseIntervalSeconds, type SessionOwner } from './owner.js';
+import type { SessionOwner } from './owner.js';
 import { ProcessProvider } from './process/processProvider.js';
 import type { ExecutionProvider } from './provider.js';
 import { planReconcile, stopsAt, type ReconcileAction } from './reconcile.js';
@@ -287,8 +287,7 @@ export class SessionService {
 
   /** Renews the owner's lease until disposed: what a face does while it lives. */
   async holdLease(owner: SessionOwner): Promise<Lease> {
-    const { leasesDir, leaseGraceSeconds } = this.settings();
-    return Lease.hold(leaseFolder(leasesDir, owner.id), leaseIntervalSeconds(leaseGraceSeconds));
+    return Lease.hold(leaseFolder(this.settings().leasesDir, owner.id));
   }
 
   /** A session that ends with its owner needs the owner's lease there at the start, or its watchdog could not tell. */
@@ -430,7 +429,7 @@ export class SessionService {
     return { id: session.id };
   }
 
-  /** Stops sessions past their maximum age, then removes every ended one (or only lists them). */
+  /** Applies the policies (the reconciler), then removes every ended session (or only lists them). */
   async prune(options: { dryRun: boolean }, context: CallContext): Promise<{ reaped: string[]; removed: string[] }> {
     const providers = await this.providers();
     const reaped = options.dryRun ? [] : (await this.reconcile(context)).filter((a) => a.action === 'stop' && a.done).map((a) => a.id);

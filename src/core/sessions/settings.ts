@@ -4,6 +4,7 @@ import { BerthError } from '../errors.js';
 import { defaultAuditPath, stateDir } from './audit.js';
 import { DEFAULT_LIMITS } from './hardening.js';
 import { DEFAULT_AGENT_IMAGE } from './image.js';
+import { MIN_GRACE_SECONDS } from './owner.js';
 import type { Limits, MountMode, NetworkMode } from './types.js';
 
 /** The berth.sessions.* settings (extension) or BERTH_* variables (CLI); every relaxation of hardening lives here. */
@@ -113,7 +114,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<S
   const warmPool = wholeNumber(env, 'BERTH_WARM_POOL', 0);
   const maxAgeSeconds = wholeNumber(env, 'BERTH_MAX_AGE', 0);
   const logMaxFiles = wholeNumber(env, 'BERTH_LOG_MAX_FILES', 1);
-  const leaseGraceSeconds = wholeNumber(env, 'BERTH_LEASE_GRACE', 1);
+  const leaseGraceSeconds = wholeNumber(env, 'BERTH_LEASE_GRACE', MIN_GRACE_SECONDS);
   const retentionSeconds = wholeNumber(env, 'BERTH_RETENTION', 0);
   const maxSessionsPerOwner = wholeNumber(env, 'BERTH_MAX_SESSIONS_PER_OWNER', 1);
   const maxSessions = wholeNumber(env, 'BERTH_MAX_SESSIONS', 1);

@@ -30,7 +30,7 @@ export interface WorkspaceGroup {
 export type SessionsTree = { grouped: false; items: SessionItem[] } | { grouped: true; groups: WorkspaceGroup[] };
 
 /**
- * Stopped, not failed: what `docker stop` (Stop Session, the max-age reaper) leaves behind, the
+ * Stopped, not failed: what `docker stop` (Stop Session, the reconciler) leaves behind, the
  * agent ended by SIGTERM (128+15) or, after the grace period, SIGKILL (128+9). A shell session
  * never ends any other way.
  */

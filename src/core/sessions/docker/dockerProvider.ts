@@ -441,7 +441,7 @@ export class DockerProvider implements ExecutionProvider {
       return { id, healthy: false, state: session.state, detail: `not running (${session.status}${why})` };
     }
     if (isExpired(session.created, session.maxAgeSeconds ?? undefined, Date.now())) {
-      return { id, healthy: false, state: session.state, detail: 'past its maximum age; the reaper will stop it' };
+      return { id, healthy: false, state: session.state, detail: 'past its maximum age; the reconciler will stop it' };
     }
     try {
       const { exitCode } = await this.exec(id, ['test', '-d', WORKSPACE_PATH], { timeoutMs: 5000 });
