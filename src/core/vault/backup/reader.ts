@@ -184,12 +184,23 @@ export async function readArchive(fd: number, fileSize: number, what: string, op
     readRange(fd, member.start, member.end, 1 << 20, async (chunk) => {
       if (settled) throw STOP;
       options.onBytes?.((read += chunk.length), fileSize);
-      if (!inflate.write(chunk)) await new Promise((resume) => inflate.once('drain', resume).once('close', resume));
+      if (!inflate.write(chunk)) await drained(inflate);
     }).then(
       () => settled || inflate.end(),
       (error: unknown) => {
         if (error !== STOP) finish(new BerthError(`Cannot read ${what}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'Check that the file is there and readable.', 'BACKUP_NOT_FOUND'));
       },
     );
+  });
+}
+
+/** Waits for a stream to drain, or to close (destroyed when the reading stops early). */
+function drained(stream: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resume) => {
+    const done = () => {
+      stream.off('drain', done).off('close', done);
+      resume();
+    };
+    stream.on('drain', done).on('close', done);
   });
 }

@@ -137,7 +137,8 @@ async function addFile({ pack, root, signal, onBytes, failed }: Adding, source: 
     const stats = await fstatFd(fd);
     if (!stats.isFile()) throw changed(absolute, 'is no longer a regular file');
     const mode = stats.mode & 0o777;
-    const entry = await pack.add(new Header({ path: archiveName(source), type: 'File', mode, size: stats.size, mtime: stats.mtime }), failed);
+    // Not stats.mtime: Node rounds it to the millisecond, which can carry it into the next second.
+    const entry = await pack.add(new Header({ path: archiveName(source), type: 'File', mode, size: stats.size, mtime: new Date(Math.floor(stats.mtimeMs)) }), failed);
     const hash = createHash('sha256');
     const read = await readRange(
       fd,
