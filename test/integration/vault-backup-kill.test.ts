@@ -41,7 +41,7 @@ function makeVault(root: string): void {
 }
 
 /** Starts a backup to `out`, waits until its temporary file exists, waits a random while more, and kills it. */
-async function killMidway(vault: string, out: string, rand: () => number): Promise<number> {
+async function killMidway(vault: string, out: string, rand: () => number): Promise<{ delay: number; pid: number }> {
   const [command, argv] = cli(['vault', 'backup', vault, '--out', out]);
   const child = spawn(command, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -49,7 +49,9 @@ async function killMidway(vault: string, out: string, rand: () => number): Promi
   try {
     const folder = join(out, '..');
     const deadline = Date.now() + 60_000;
-    while (!readdirSync(folder).some((name) => name.endsWith('.partial'))) {
+    // Its own temporary file, named with its process id: an older one may still lie there.
+    const own = `.vault.tar.gz.${child.pid}.`;
+    while (!readdirSync(folder).some((name) => name.startsWith(own) && name.endsWith('.partial'))) {
       if (child.exitCode !== null) {
         await once(child.stderr!, 'end');
         assert.fail(`the backup ended (status ${child.exitCode}) before it began writing: ${stderr}`);
@@ -60,7 +62,7 @@ async function killMidway(vault: string, out: string, rand: () => number): Promi
     const delay = Math.floor(rand() * 1500);
     await sleep(delay);
     child.kill('SIGKILL');
-    return delay;
+    return { delay, pid: child.pid! };
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
     await exited(child);
@@ -77,7 +79,7 @@ test('SIGKILL at random points of a backup: no file under the final name, and th
 
   // No backup yet: a killed one leaves nothing under the name (unless it had renamed: then it is whole).
   for (let round = 0; round < 3; round++) {
-    const delay = await killMidway(vault, out, rand);
+    const { delay } = await killMidway(vault, out, rand);
     if (existsSync(out)) {
       assert.equal(berth(['vault', 'verify', out]).code, 0, `killed ${delay} ms in, after the rename: the file must be whole`);
       rmSync(out);
@@ -91,17 +93,18 @@ test('SIGKILL at random points of a backup: no file under the final name, and th
   const previous = digest(out);
   let survived = 0;
   for (let round = 0; round < 5; round++) {
-    const delay = await killMidway(vault, out, rand);
+    const { delay, pid } = await killMidway(vault, out, rand);
     assert.ok(existsSync(out), `killed ${delay} ms in: the previous backup is gone`);
-    if (digest(out) === previous) survived++;
-    else assert.equal(berth(['vault', 'verify', out]).code, 0, `killed ${delay} ms in: the file under the name is neither the previous backup nor a whole new one`);
+    if (digest(out) === previous) {
+      survived++;
+      assert.ok(readdirSync(folder).some((name) => name.startsWith(`.vault.tar.gz.${pid}.`)), 'the killed run left its temporary file, not a file under the name');
+    } else assert.equal(berth(['vault', 'verify', out]).code, 0, `killed ${delay} ms in: the file under the name is neither the previous backup nor a whole new one`);
   }
   assert.ok(survived > 0, 'at least one kill landed before the rename');
   const verified = berth(['vault', 'verify', out]);
   assert.equal(verified.code, 0, verified.stderr);
 
-  // The killed runs left their temporary files; the next run into the folder removes them.
-  assert.ok(readdirSync(folder).some((name) => name.endsWith('.partial')));
+  // The next run into the folder removes what killed runs left.
   const next = berth(['vault', 'backup', vault, '--out', out]);
   assert.equal(next.code, 0, next.stderr);
   assert.deepEqual(readdirSync(folder), ['vault.tar.gz']);
