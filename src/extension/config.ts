@@ -16,6 +16,10 @@ export const berthConfig = {
   affectsVault(event: vscode.ConfigurationChangeEvent): boolean {
     return event.affectsConfiguration('berth.vault.exclude');
   },
+  /** Whether sessions started from this window outlive it (up to their maximum age). */
+  detachSessions(): boolean {
+    return vscode.workspace.getConfiguration('berth.sessions').get<boolean>('detach') === true;
+  },
   mcpEnabled(): boolean {
     return vscode.workspace.getConfiguration('berth').get<boolean>('mcp.enabled', true) === true;
   },

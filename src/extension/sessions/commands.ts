@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { BerthCore } from '../coreLoader.js';
 import type { EventSink, OperationCommand } from '../commands/operationCommands.js';
+import { berthConfig } from '../config.js';
 import { API_KEY_SECRET } from '../services.js';
 import { phaseOf, type SessionItem } from './model.js';
 import type { SessionsView } from './sessionsView.js';
@@ -87,7 +88,7 @@ export function sessionCommands(deps: SessionCommandDeps): OperationCommand[] {
           placeHolder: 'Fix the failing test',
         });
         if (prompt === undefined) return undefined;
-        return { workspace, agent: 'claude', ...(prompt.trim() ? { prompt } : {}) };
+        return { workspace, agent: 'claude', ...(prompt.trim() ? { prompt } : {}), detach: berthConfig.detachSessions() };
       },
       async done(output) {
         const session = output as Session;
@@ -103,7 +104,7 @@ export function sessionCommands(deps: SessionCommandDeps): OperationCommand[] {
       presentation: { kind: 'notification', title: 'starting a shell session…' },
       async input() {
         const workspace = await workspaceToStart();
-        return workspace ? { workspace, agent: 'shell' } : undefined;
+        return workspace ? { workspace, agent: 'shell', detach: berthConfig.detachSessions() } : undefined;
       },
       async done(output) {
         await reveal(output);
