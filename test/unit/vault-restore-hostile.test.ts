@@ -22,7 +22,7 @@ let counter = 0;
  * target (missing, empty or holding a file). Restores the archive and checks that the refusal
  * names `entry` and matches `reason`, and that the whole tree is as it was.
  */
-async function refuses(entries: Crafted[], entry: string, reason: RegExp, { target = 'missing' as 'missing' | 'empty' | 'full', manifest = true, prepare = (root: string) => void root } = {}) {
+async function refuses(entries: Crafted[], entry: string, reason: RegExp, { target = 'missing' as 'missing' | 'empty' | 'full', manifest = true, prepare = (root: string): void => void root } = {}) {
   const root = join(work, `case-${++counter}`);
   mkdirSync(join(root, 'outside'), { recursive: true });
   writeFileSync(join(root, 'outside', 'keep.md'), 'untouched');

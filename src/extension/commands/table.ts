@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DoctorReport } from '../../core/doctor/doctorOperation.js';
 import type { EngineState } from '../engineState.js';
+import { backupCommands } from '../vault/backupCommands.js';
 import type { OperationCommand } from './operationCommands.js';
 
 /** Every palette command of Berth: a line each, run through the one adapter (operationCommands.ts). */
@@ -41,5 +42,6 @@ export function commandTable(engine: EngineState, vaultFolder: vscode.WorkspaceF
         return undefined;
       },
     },
+    ...backupCommands(vaultFolder),
   ];
 }
