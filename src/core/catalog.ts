@@ -8,6 +8,7 @@ import type * as Service from './sessions/service.js';
 import type * as VaultBackups from './vault/backupOperations.js';
 import type * as VaultFixes from './vault/fixOperations.js';
 import type * as LiveVaults from './vault/live.js';
+import type * as VaultRepair from './vault/repairOperations.js';
 import type * as VaultHealth from './vault/vaultOperation.js';
 
 export type CatalogDependencies = Doctor.DoctorDependencies &
@@ -37,8 +38,9 @@ const AREAS = {
     const { createVaultHealthOperation } = require('./vault/vaultOperation.js') as typeof VaultHealth;
     const { createVaultFixOperations } = require('./vault/fixOperations.js') as typeof VaultFixes;
     const { createVaultBackupOperations } = require('./vault/backupOperations.js') as typeof VaultBackups;
+    const { createVaultRepairOperations } = require('./vault/repairOperations.js') as typeof VaultRepair;
     const vaults = { ...deps, vaults: deps.vaults ?? new Vaults() };
-    return [createVaultHealthOperation(vaults), ...createVaultFixOperations(vaults), ...createVaultBackupOperations(vaults)];
+    return [createVaultHealthOperation(vaults), ...createVaultFixOperations(vaults), ...createVaultBackupOperations(vaults), ...createVaultRepairOperations(vaults)];
   },
   mcp: (deps: CatalogDependencies): AnyOperation[] => {
     const { createMcpOperations } = require('./mcp/operations.js') as typeof McpOperations;

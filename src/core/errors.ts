@@ -67,6 +67,8 @@ const CODES = {
     'BACKUP_DAMAGED',
     'RESTORE_REFUSED',
     'RESTORE_FAILED',
+    'REPAIR_FAILED',
+    'REPAIR_NOT_FOUND',
     'INTERNAL',
   ],
 } as const;

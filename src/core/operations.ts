@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BerthError, InputError } from './errors.js';
 import type { SessionOwner } from './sessions/owner.js';
+import type { EditSet } from './vault/edits.js';
 
 /** Which face asked for an operation; recorded in audit logs and shown to the operation. */
 export type Origin = 'command' | 'cli' | 'mcp' | 'test';
@@ -65,6 +66,11 @@ export interface OperationContext {
    * MCP client); a CLI call names none, so its sessions are detached unless it stays in the foreground.
    */
   owner?: SessionOwner;
+  /**
+   * Applies planned vault edits the face's own way (VS Code: an undoable WorkspaceEdit that respects
+   * unsaved editors); an operation given none writes the files itself.
+   */
+  applyEdits?(edits: EditSet): Promise<void>;
 }
 
 /** MCP's tool annotations, with MCP's meanings: hints for a client deciding whether to ask first. */

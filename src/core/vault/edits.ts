@@ -20,9 +20,16 @@ export const fileCreateSchema = z.object({
 });
 export type FileCreate = z.infer<typeof fileCreateSchema>;
 
+export const fileDeleteSchema = z.object({
+  path: z.string().describe('Vault-relative, with /'),
+});
+export type FileDelete = z.infer<typeof fileDeleteSchema>;
+
 export const editSetSchema = z.object({
   root: z.string().describe('The vault folder the paths are relative to, absolute'),
   textEdits: z.array(textEditSchema),
   creates: z.array(fileCreateSchema),
+  // Optional so that the single-link fixes, which never remove a note, keep their shape.
+  deletes: z.array(fileDeleteSchema).optional().describe('Files to remove (a repair removing empty notes)'),
 });
 export type EditSet = z.infer<typeof editSetSchema>;

@@ -16,14 +16,14 @@ export function brokenLinkAt(index: VaultIndex, note: string, line: number, colu
 }
 
 /** How a note is named in a wikilink: its name without .md, or its path where two notes share the name. */
-function wikiName(path: string, notePaths: readonly string[]): string {
+export function wikiName(path: string, notePaths: readonly string[]): string {
   const key = nameKey(baseName(path));
   const shared = notePaths.filter((other) => nameKey(baseName(other)) === key).length > 1;
   return (shared ? path : baseName(path)).replace(/\.md$/i, '');
 }
 
 /** A path as a markdown link destination: what would end it or be decoded is percent-encoded. */
-function destination(path: string): string {
+export function destination(path: string): string {
   return path
     .split('/')
     .map((segment) => encodeURI(segment).replace(/[()#?]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`))
@@ -35,7 +35,7 @@ function destination(path: string): string {
  * path and keeps the embed mark, the heading, the alias and the title. Reference links keep their
  * destination on another line, so they have none here.
  */
-function pathSpan(link: IndexedLink, lineText: string): { start: number; end: number } | undefined {
+export function pathSpan(link: IndexedLink, lineText: string): { start: number; end: number } | undefined {
   const linkStart = link.column - 1;
   const written = lineText.slice(linkStart, linkStart + link.length);
   const rawPath = link.raw.split('#')[0]!;

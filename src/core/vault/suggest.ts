@@ -23,6 +23,28 @@ export function closestNoteName(target: string, noteNames: Iterable<string>): st
   return best;
 }
 
+/**
+ * Every name at the smallest edit distance from `target`, within the same limit as
+ * closestNoteName, so that a caller that must not guess can see a tie instead of a tie-break.
+ */
+export function nearestNames(target: string, names: Iterable<string>): { names: string[]; distance: number } | undefined {
+  const wanted = nameKey(target.trim().replace(/\.md$/i, ''));
+  if (!wanted) return undefined;
+  let bestDistance = Math.max(1, Math.floor(wanted.length / 3)) + 1;
+  let best: string[] = [];
+  for (const name of names) {
+    const key = nameKey(name);
+    // A tie counts, so a name whose length alone puts it past the best is the only one skipped.
+    if (Math.abs(key.length - wanted.length) > bestDistance) continue;
+    const distance = editDistance(wanted, key, bestDistance + 1);
+    if (distance < bestDistance) {
+      best = [name];
+      bestDistance = distance;
+    } else if (distance === bestDistance && best.length > 0) best.push(name);
+  }
+  return best.length ? { names: best, distance: bestDistance } : undefined;
+}
+
 function isBetter(a: string, b: string): boolean {
   return a.length < b.length || (a.length === b.length && a < b);
 }
