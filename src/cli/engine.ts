@@ -63,3 +63,5 @@ export async function runOperation(command: Command, raw: Record<string, unknown
   if (text) io.write(`${text}\n`, 'stdout');
   return operation.exitCode?.(outcome.output) ?? EXIT.ok;
 }
+
+export { runDoor } from '../core/sessions/egress/doorProcess.js';

@@ -1,6 +1,7 @@
 import { describeError } from '../core/errors.js';
 import type { OperationRegistry } from '../core/operations.js';
 import { printable } from '../core/text.js';
+import { DOOR_ARGUMENT } from '../core/sessions/egress/doorArgument.js';
 import { BERTH_VERSION } from '../core/version.js';
 import { argsToInput, splitCommandLine, UsageError } from './args.js';
 import { commandOf, type Command } from './command.js';
@@ -17,6 +18,11 @@ import { loadEngine } from './load.js';
  * give a registry of their own.
  */
 export async function runCli(argv: string[], io: Io, registry?: OperationRegistry): Promise<number> {
+  // Not a command a person types: a session's egress door, started detached by a session start.
+  if (argv[0] === DOOR_ARGUMENT && argv[1]) {
+    await loadEngine('sessions').runDoor(argv[1]);
+    return EXIT.ok;
+  }
   if (argv[0] === '--version' || argv[0] === '-v') {
     io.write(`${BERTH_VERSION}\n`, 'stdout');
     return EXIT.ok;

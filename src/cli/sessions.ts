@@ -7,5 +7,7 @@ export function cliSessionService(env: NodeJS.ProcessEnv = process.env): Session
     settings: () => settingsFromEnv(env),
     secrets: (): Record<string, string> => (env.ANTHROPIC_API_KEY ? { ANTHROPIC_API_KEY: env.ANTHROPIC_API_KEY } : {}),
     poolWorkspace: () => process.cwd(),
+    // The door of an egress session is this CLI again, detached: the same executable and loader.
+    door: { command: [process.execPath, ...process.execArgv, process.argv[1]!] },
   });
 }

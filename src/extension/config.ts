@@ -38,7 +38,7 @@ export const berthConfig = {
    */
   sessions(): Record<string, unknown> {
     const config = vscode.workspace.getConfiguration('berth.sessions');
-    const keys = ['image', 'provider', 'agents', 'environment', 'network.agents', 'network.shells', 'mount', 'limits.pids', 'limits.memoryMb', 'limits.cpus', 'maxAgeHours', 'warmPool', 'leaseGraceSeconds', 'retentionHours', 'maxSessionsPerOwner', 'maxSessions'];
+    const keys = ['image', 'provider', 'agents', 'environment', 'network.agents', 'network.shells', 'mount', 'limits.pids', 'limits.memoryMb', 'limits.cpus', 'maxAgeHours', 'warmPool', 'egress.allow', 'leaseGraceSeconds', 'retentionHours', 'maxSessionsPerOwner', 'maxSessions'];
     const raw: Record<string, unknown> = {};
     for (const key of keys) {
       const inspected = config.inspect(key);

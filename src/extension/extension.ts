@@ -8,6 +8,7 @@ import { McpStatusBarItem, mcpTokenCommands, registerMcpCommands, registerMcpDef
 import { WindowServices } from './services.js';
 import { registerApiKeyCommands } from './sessions/apiKey.js';
 import { sessionCommands } from './sessions/commands.js';
+import { EgressNotices } from './sessions/egressNotices.js';
 import { SessionsStatusBarItem } from './sessions/sessionsStatusBar.js';
 import { SessionsView } from './sessions/sessionsView.js';
 import { TranscriptPanel } from './sessions/transcriptPanel.js';
@@ -23,7 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Berth', { log: true });
   // The vault is the first workspace folder; without one the view shows its welcome content.
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const services = new WindowServices(folder, context.secrets, log, context.workspaceState);
+  const services = new WindowServices(folder, context.secrets, log, context.workspaceState, context.extensionPath);
   const engine = new EngineState(services);
   const sessions = new SessionsView(services);
   const vault = folder && new VaultWatch(folder);
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vaultTree,
     new EngineStatusBarItem(engine),
     new SessionsStatusBarItem(sessions),
+    new EgressNotices(sessions.onDidList, log),
     mcp,
     new McpStatusBarItem(mcp),
     ...registerMcpCommands(mcp),

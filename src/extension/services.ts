@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BerthCore } from './coreLoader.js';
 import { loadCore } from './coreLoader.js';
@@ -35,6 +36,8 @@ export class WindowServices implements vscode.Disposable {
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
     private readonly workspaceState: vscode.Memento,
+    /** Where the packaged CLI is (dist/cli.js): an egress session's door runs it, detached. */
+    private readonly extensionPath: string,
   ) {}
 
   get(): CoreServices {
@@ -49,6 +52,8 @@ export class WindowServices implements vscode.Disposable {
       },
       poolWorkspace: () => this.folder?.uri.fsPath,
       owner: this.windowOwner(core),
+      // The extension host's executable runs plain Node with this variable (VS Code's own forks do the same).
+      door: { command: [process.execPath, join(this.extensionPath, 'dist', 'cli.js')], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
     });
     const vaults = new core.Vaults();
     const operations = core.createOperationCatalog({

@@ -140,13 +140,20 @@ test('the chat’s tool picker lists Berth’s tools, each by its name', { timeo
   const widget = page.locator('.quick-input-widget');
   const berth = widget.locator('.monaco-list-row[aria-label="berth, Berth"]');
   await berth.waitFor({ state: 'visible', timeout: 15_000 });
-  // Folded, the built-in tools leave room for all of Berth's (the list renders only what it shows).
   await widget.locator('.monaco-list-row[aria-label^="Built-In"] .monaco-tl-twistie').click();
   await berth.locator('.monaco-tl-twistie').click();
-  await widget.locator('.monaco-list-row[aria-level="2"]').nth(tools.length - 1).waitFor({ state: 'visible', timeout: 10_000 });
-  const listed = await widget.locator('.monaco-list-row[aria-level="2"]').evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label')!.split(',')[0]!));
-  assert.deepEqual(listed.sort(), tools);
+  const toolRows = widget.locator('.monaco-list-row[aria-level="2"]');
+  await toolRows.first().waitFor({ state: 'visible', timeout: 10_000 });
   await shot('chat-tools');
+  // The list renders only the rows it shows: scroll through it, as a person reading it does.
+  const listed = new Set<string>();
+  for (let turn = 0; turn < 20 && listed.size < tools.length; turn++) {
+    for (const name of await toolRows.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label')!.split(',')[0]!))) listed.add(name);
+    await toolRows.last().hover();
+    await page.mouse.wheel(0, 120);
+    await page.waitForTimeout(150);
+  }
+  assert.deepEqual([...listed].sort(), tools);
   await page.keyboard.press('Escape');
 });
 

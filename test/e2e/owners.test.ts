@@ -66,7 +66,12 @@ before(async () => {
       'berth.sessions.environment': { ANTHROPIC_BASE_URL: api.url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
     }),
   );
-  server = await startCodeServer({ folder: box.workspace, env: { XDG_STATE_HOME: join(box.root, 'state') } });
+  server = await startCodeServer({
+    folder: box.workspace,
+    // The DOM renderer puts the terminal's rows in the page, where the test can read them.
+    settings: { 'terminal.integrated.gpuAcceleration': 'off' },
+    env: { XDG_STATE_HOME: join(box.root, 'state') },
+  });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   await page.goto(`${server.url}/?folder=${encodeURIComponent(box.workspace)}`);
@@ -88,6 +93,10 @@ test('a window whose extension host is killed: its shell stops after the grace p
   const [shellId, shell] = [...engineSessions()][0]!;
   assert.equal(shell.policy, 'owner');
   assert.match(shell.owner, /^window-[0-9a-f]{16}$/);
+  // The command goes on to attach a terminal, which takes the focus when it is ready: wait for it,
+  // so that it cannot close the palette of the next command.
+  await page.locator('.terminal-wrapper.active .xterm-rows').filter({ hasText: /[$#]/ }).waitFor({ state: 'visible', timeout: 30_000 });
+  await page.locator('.notification-toast', { hasText: 'starting a shell session' }).waitFor({ state: 'hidden', timeout: 10_000 });
 
   await runCommand(page, 'Berth: Set Anthropic API Key');
   await page.locator('.quick-input-widget', { hasText: 'secret storage' }).waitFor({ state: 'visible', timeout: 10_000 });

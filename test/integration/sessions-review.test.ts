@@ -421,7 +421,7 @@ test('20. --json has one shape: every session field present, stdout and stderr n
   const env = { ...box.env, BERTH_IMAGE: BUSYBOX_IMAGE };
   const session = await invoke<Session>('session.start', { workspace: box.workspace, agent: 'shell', command: ['sh', '-c', 'echo out; echo err >&2; sleep 300'] });
   try {
-    const keys = ['id', 'name', 'provider', 'isolated', 'workspace', 'agent', 'image', 'created', 'state', 'status', 'exitCode', 'oomKilled', 'interactive', 'mount', 'network', 'user', 'version', 'maxAgeSeconds', 'owner', 'policy', 'stopsAt'].sort();
+    const keys = ['id', 'name', 'provider', 'isolated', 'workspace', 'agent', 'image', 'created', 'state', 'status', 'exitCode', 'oomKilled', 'interactive', 'mount', 'network', 'user', 'version', 'maxAgeSeconds', 'owner', 'policy', 'stopsAt', 'egress'].sort();
     const listed = JSON.parse((await cli(['session', 'list', '--json'], { env })).stdout) as { sessions: Record<string, unknown>[] };
     const mine = listed.sessions.find((s) => s.id === session.id)!;
     assert.deepEqual(Object.keys(mine).sort(), keys);

@@ -16,8 +16,8 @@ import { run, succeeds } from './run.js';
 export const BUSYBOX_IMAGE = 'berth-test/busybox:1';
 /** busybox whose /tmp and /home/berth are 0755 root, as some minimal images ship them. */
 export const BUSYBOX_0755_IMAGE = 'berth-test/busybox-0755:1';
-export const DEBIAN_IMAGE = 'berth-test/debian:bookworm-1';
-export const AGENT_IMAGE = 'berth-test/agent:1';
+export const DEBIAN_IMAGE = 'berth-test/debian:bookworm-2';
+export const AGENT_IMAGE = 'berth-test/agent:2';
 const CLAUDE_PACKAGE = '@anthropic-ai/claude-code-linux-x64';
 
 const exists = (image: string) => succeeds('docker', ['image', 'inspect', image]);
@@ -59,7 +59,7 @@ function busybox(image: string, tmpMode: number): Promise<string> {
   });
 }
 
-/** A Debian bookworm minbase with git, ripgrep and CA certificates: the offline BASE of the agent image. */
+/** A Debian bookworm minbase with git, ripgrep, CA certificates, socat (the egress relay) and curl (for the egress tests): the offline BASE of the agent image. */
 export function debianImage(): Promise<string> {
   return once(DEBIAN_IMAGE, async () => {
     if (await exists(DEBIAN_IMAGE)) return DEBIAN_IMAGE;
@@ -67,7 +67,7 @@ export function debianImage(): Promise<string> {
     const root = await mkdtemp(join(tmpdir(), 'berth-debian-'));
     try {
       process.stderr.write('[setup] debootstrap bookworm (about a minute, once)\n');
-      await run('debootstrap', ['--variant=minbase', '--include=git,ca-certificates,ripgrep', 'bookworm', root], { quiet: true });
+      await run('debootstrap', ['--variant=minbase', '--include=git,ca-certificates,ripgrep,socat,curl', 'bookworm', root], { quiet: true });
       await rm(join(root, 'var', 'cache', 'apt', 'archives'), { recursive: true, force: true });
       await run('sh', ['-c', `tar -C '${root}' -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'CMD ["/bin/bash"]' - ${DEBIAN_IMAGE}`], { quiet: true });
     } finally {

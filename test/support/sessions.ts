@@ -29,13 +29,20 @@ export async function sessionSandbox(options: { owner?: number; settings?: Parti
     processStateDir: join(state, 'berth', 'process-sessions'),
     leasesDir: join(state, 'berth', 'leases'),
     startsDir: join(state, 'berth', 'starts'),
+    egressDir: join(state, 'berth', 'egress'),
     archiveDir: join(state, 'berth', 'ended-sessions'),
     // Test files run side by side and all start as the same person: caps would count each other's sessions.
     maxSessionsPerOwner: 1000,
     maxSessions: 1000,
     ...options.settings,
   };
-  const service = new SessionService({ settings: () => settings, secrets: () => options.secrets ?? {}, ...(options.sessionOwner ? { owner: options.sessionOwner } : {}) });
+  const service = new SessionService({
+    settings: () => settings,
+    secrets: () => options.secrets ?? {},
+    // Egress doors run the CLI from source, as the CLI children of these tests do.
+    door: { command: cliCommand() },
+    ...(options.sessionOwner ? { owner: options.sessionOwner } : {}),
+  });
   const { docker } = connectDocker();
   return {
     root,
@@ -84,13 +91,17 @@ export function asAccount(account: HostAccount, command: string[]): string[] {
   return ['setpriv', `--reuid=${account.uid}`, `--regid=${account.gid}`, groups, '--', ...command];
 }
 
+/** The argv that runs the CLI from source: tsx by path, since `--import tsx` would look for the package from the child's working folder. */
+export function cliCommand(): string[] {
+  return [process.execPath, '--import', pathToFileURL(join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, join(REPO, 'src', 'cli', 'main.ts')];
+}
+
 /** Runs the CLI from source in a child process, bounded in time; `as` runs it as another account. */
 export function cli(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; stdin?: string; as?: HostAccount } = {},
 ): Promise<CliResult> & { pid?: number; kill(signal?: NodeJS.Signals): void } {
-  // tsx by path: `--import tsx` would look for the package from the child's working folder.
-  const argv = [process.execPath, '--import', pathToFileURL(join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, join(REPO, 'src', 'cli', 'main.ts'), ...args];
+  const argv = [...cliCommand(), ...args];
   const [file, ...rest] = options.as ? asAccount(options.as, argv) : argv;
   const child = spawn(file!, rest, {
     cwd: options.cwd ?? REPO,

@@ -32,6 +32,7 @@ const session = (over: Partial<Session>): Session => ({
   owner: 'window-0011223344556677',
   policy: 'owner',
   stopsAt: null,
+  egress: null,
   ...over,
 });
 const facts = (over: Partial<ReconcileFacts> = {}): ReconcileFacts => ({

@@ -27,6 +27,7 @@ const session = (over: Partial<Session>): Session => ({
   owner: 'window-0123456789abcdef',
   policy: 'completion',
   stopsAt: null,
+  egress: null,
   ...over,
 });
 const stats: SessionStats = { id: 'a1b2c3d4e5f6', cpuPercent: 12.4, memoryBytes: 120 * 1024 ** 2, memoryLimitBytes: 4096 * 1024 ** 2, pids: 9 };
@@ -201,4 +202,16 @@ test('a detached session is marked; one whose owner is gone counts down to its s
   assert.match(sessionItem(session({ policy: 'owner', stopsAt: new Date(NOW + 42_000).toISOString() }), undefined, NOW).description, /stops in 42s$/);
   assert.doesNotMatch(sessionItem(session({ policy: 'owner' }), undefined, NOW).description, /owner|detached/, 'an owner that lives is not news');
   assert.doesNotMatch(sessionItem(session({ policy: 'detached', state: 'exited', exitCode: 0 }), undefined, NOW).description, /detached/, 'only running sessions are marked');
+});
+
+test('an egress session shows what its door refused, and a door that is down as a warning', () => {
+  const egress = { allow: ['api.anthropic.com'], door: 'up' as const, refused: [{ host: 'evil.example', port: 443, count: 3 }] };
+  const item = sessionItem(session({ network: 'egress', egress }), undefined, NOW);
+  assert.match(item.description, / · 3 refused$/);
+  assert.ok(item.tooltip.includes('Egress: only api.anthropic.com; door up'));
+  assert.ok(item.tooltip.includes('Refused: evil.example:443 (3×)'));
+  const down = sessionItem(session({ network: 'egress', egress: { ...egress, door: 'down' } }), undefined, NOW);
+  assert.match(down.description, /egress door down/);
+  assert.deepEqual(down.icon, { id: 'warning', color: 'list.warningForeground' });
+  assert.ok(down.tooltip.some((line) => line.includes('no egress at all until it is restarted')));
 });

@@ -70,12 +70,43 @@ function watchdog({ heartbeat, graceSeconds, intervalSeconds, killAfterSeconds }
   ];
 }
 
+export interface Forwarder {
+  /** The door's socket, as the session sees it. */
+  socket: string;
+  /** The port on the session's own 127.0.0.1 that the proxy variables name. */
+  port: number;
+}
+
+/**
+ * An egress session has no network but loopback: socat relays its 127.0.0.1 proxy port to the
+ * door's socket. The agent starts once the relay listens, so its first request finds it; an image
+ * without socat fails the start (exit 126, the line saying why), and nothing is left behind.
+ */
+function forwarder({ socket, port }: Forwarder): string[] {
+  const listening = ` 0100007F:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  return [
+    'if ! command -v socat >/dev/null 2>&1; then echo "berth: egress sessions need socat in the image, which relays the proxy port to the door; the default agent image has it (berth image build)" >&2; exit 126; fi',
+    `socat TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:${socket} </dev/null >/dev/null 2>&1 &`,
+    'i=0',
+    `while ! grep -q '${listening}' /proc/net/tcp 2>/dev/null; do`,
+    '  i=$((i+1))',
+    '  if [ "$i" -gt 200 ]; then echo "berth: the egress relay did not start" >&2; exit 126; fi',
+    '  sleep 0.05',
+    'done',
+  ];
+}
+
 /**
  * The argv of a session's main process: the command itself when there is nothing to do first,
  * else the entry script with the command as its arguments.
  */
-export function entryCommand(command: string[], options: { secrets: boolean; watchdog?: Watchdog | undefined }): string[] {
-  if (!options.secrets && !options.watchdog) return command;
-  const script = [...(options.secrets ? WAIT_FOR_SECRETS : []), ...(options.watchdog ? watchdog(options.watchdog) : []), 'exec "$@"'].join('\n');
+export function entryCommand(command: string[], options: { secrets: boolean; watchdog?: Watchdog | undefined; forwarder?: Forwarder | undefined }): string[] {
+  if (!options.secrets && !options.watchdog && !options.forwarder) return command;
+  const script = [
+    ...(options.forwarder ? forwarder(options.forwarder) : []),
+    ...(options.secrets ? WAIT_FOR_SECRETS : []),
+    ...(options.watchdog ? watchdog(options.watchdog) : []),
+    'exec "$@"',
+  ].join('\n');
   return ['/bin/sh', '-c', script, 'berth-entry', ...command];
 }

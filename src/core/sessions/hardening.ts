@@ -1,5 +1,6 @@
 import type { ContainerCreateOptions } from 'dockerode';
 import { LEASE_PATH, entryCommand } from './entry.js';
+import { SOCKET_FOLDER, SOCKET_NAME } from './egress/doorProcess.js';
 import { HEARTBEAT_FILE } from './lease.js';
 import { leaseIntervalSeconds } from './owner.js';
 import { SECRET_DIR } from './secrets.js';
@@ -13,6 +14,17 @@ export const WORKSPACE_PATH = '/workspace';
  * image whose user was made with useradd, whatever mode Berth asks for.
  */
 export const HOME_PATH = `${SECRET_DIR}/home`;
+
+/** Where an egress session finds its door's socket. */
+export const EGRESS_PATH = `${SECRET_DIR}/egress`;
+/** The session's own 127.0.0.1 port that relays to the door. */
+export const EGRESS_PROXY_PORT = 3128;
+
+/** What Claude Code (and curl, git, npm, pip) read to send their requests through the door. */
+function proxyEnv(): string[] {
+  const proxy = `http://127.0.0.1:${EGRESS_PROXY_PORT}`;
+  return [`HTTPS_PROXY=${proxy}`, `HTTP_PROXY=${proxy}`, `https_proxy=${proxy}`, `http_proxy=${proxy}`, 'NO_PROXY=localhost,127.0.0.1', 'no_proxy=localhost,127.0.0.1'];
+}
 
 export const DEFAULT_LIMITS: Limits = { pids: 512, memoryBytes: 4 * 1024 ** 3, cpus: 2 };
 
@@ -35,8 +47,11 @@ export function containerOptions(
 ): ContainerCreateOptions {
   const { policy, leaseFolder, graceSeconds } = spec.ownership;
   const watched = policy === 'owner' && leaseFolder !== undefined;
+  const door = spec.network === 'egress' ? spec.egress?.folder : undefined;
+  if (spec.network === 'egress' && !door) throw new Error('an egress session needs its door folder before its container is made');
   const cmd = entryCommand(spec.command, {
     secrets: Object.keys(spec.secrets).length > 0,
+    forwarder: door ? { socket: `${EGRESS_PATH}/${SOCKET_NAME}`, port: EGRESS_PROXY_PORT } : undefined,
     watchdog: watched
       ? { heartbeat: `${LEASE_PATH}/${HEARTBEAT_FILE}`, graceSeconds, intervalSeconds: leaseIntervalSeconds(graceSeconds), killAfterSeconds: spec.stopGraceSeconds }
       : undefined,
@@ -49,7 +64,7 @@ export function containerOptions(
     Entrypoint: [],
     User: userString(spec.user),
     WorkingDir: WORKSPACE_PATH,
-    Env: [`HOME=${HOME_PATH}`, ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`)],
+    Env: [`HOME=${HOME_PATH}`, ...(door ? proxyEnv() : []), ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`)],
     Labels: identity.labels,
     Tty: spec.interactive,
     OpenStdin: spec.interactive,
@@ -57,7 +72,12 @@ export function containerOptions(
     AttachStdout: false,
     AttachStderr: false,
     HostConfig: {
-      Binds: [`${spec.workspace}:${WORKSPACE_PATH}:${spec.mount}`, ...(watched ? [`${leaseFolder}:${LEASE_PATH}:ro`] : [])],
+      Binds: [
+        `${spec.workspace}:${WORKSPACE_PATH}:${spec.mount}`,
+        ...(watched ? [`${leaseFolder}:${LEASE_PATH}:ro`] : []),
+        // Only the socket's folder: the door's record (what it allows, what it saw) stays outside.
+        ...(door ? [`${door}/${SOCKET_FOLDER}:${EGRESS_PATH}:ro`] : []),
+      ],
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges:true'],
       Privileged: false,
@@ -75,7 +95,8 @@ export function containerOptions(
       // Equal to Memory: no swap, so a memory hog meets the OOM killer instead of thrashing the host.
       MemorySwap: spec.limits.memoryBytes,
       NanoCpus: Math.round(spec.limits.cpus * 1e9),
-      NetworkMode: spec.network,
+      // egress is no network at all: the door's socket is the only way out.
+      NetworkMode: spec.network === 'egress' ? 'none' : spec.network,
       // tini as PID 1: signals reach the agent (graceful stop) and zombies are reaped.
       Init: true,
       IpcMode: 'private',

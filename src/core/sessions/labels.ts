@@ -17,6 +17,8 @@ export const LABEL = {
   /** owner, completion or detached: what happens when the owner is gone. */
   policy: 'dev.berth.policy',
   grace: 'dev.berth.grace',
+  /** Present on egress sessions: the hosts their door lets through, comma-separated. */
+  egress: 'dev.berth.egress',
   /** Present on warm-pool containers: the hash of the configuration they were made for. */
   pool: 'dev.berth.pool',
 } as const;
@@ -45,6 +47,7 @@ export function sessionLabels(spec: SessionSpec, id: string, created: Date, vers
     [LABEL.owner]: spec.ownership.owner,
     [LABEL.policy]: spec.ownership.policy,
     [LABEL.grace]: String(spec.ownership.graceSeconds),
+    ...(spec.network === 'egress' ? { [LABEL.egress]: (spec.egress?.allow ?? []).join(',') } : {}),
   };
 }
 

@@ -154,7 +154,11 @@ const startInput = z.object({
     image: z.string().optional().describe('Image to run (default: BERTH_IMAGE, else berth/agent:latest)'),
     agent: z.string().default('claude').describe('claude, shell, or an agent with a BERTH_AGENT_<NAME> command template'),
     prompt: z.string().optional().describe('Task for the agent; without it the session is interactive'),
-    network: z.enum(['none', 'bridge', 'host']).optional().describe('none (default for shells), bridge (default for agents) or host'),
+    network: z
+    .enum(['egress', 'none', 'bridge', 'host'])
+    .optional()
+    .describe('egress (default for agents: no network, one door that lets only allowed hosts through), none (default for shells), bridge or host (unrestricted)'),
+  allow: z.array(z.string()).default([]).describe('A host an egress session may reach besides the settings\' list (api.anthropic.com, BERTH_EGRESS_ALLOW): a name, *.suffix or host:port; repeatable'),
     mount: z.enum(['rw', 'ro']).optional().describe('Workspace mount: rw (default) or ro'),
     env: z.array(z.string()).default([]).describe('NAME=VALUE, repeatable (visible in docker inspect: no secrets)'),
     pidsLimit: z.number().int().positive().optional().describe(`Most processes at once (default: ${DEFAULT_LIMITS.pids})`),
@@ -182,6 +186,7 @@ function sessionRequest(input: z.infer<typeof startInput>, ctx: OperationContext
     ...(input.cpus !== undefined ? { cpus: input.cpus } : {}),
     ...(input.maxAge !== undefined ? { maxAgeSeconds: input.maxAge } : {}),
     detach: input.detach,
+    ...(input.allow.length ? { allow: input.allow } : {}),
   };
 }
 
@@ -538,6 +543,33 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     exitCode: (output) => (output.actions.some((a) => !output.dryRun && !a.done) ? 1 : 0),
   });
 
+  const egress = defineOperation({
+    name: 'session.egress',
+    title: 'Show what an egress session reached and was refused',
+    description: 'Lists the hosts an egress session’s door allowed and refused, with counts, and whether the door is up; --restart starts a door that died (until then the session has no egress at all).',
+    input: z.object({ id, restart: z.boolean().default(false).describe('Start the door again if it is down') }),
+    output: z.object({
+      id: z.string(),
+      allow: z.array(z.string()),
+      door: z.enum(['up', 'down']).nullable(),
+      restarted: z.boolean(),
+      requests: z.array(z.object({ host: z.string(), port: z.number(), allowed: z.boolean(), count: z.number(), last: z.string(), reason: z.string().nullable() })),
+    }),
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    cli: { command: ['session', 'egress'], positional: ['id'], examples: ['berth session egress 3f2a', 'berth session egress 3f2a --restart'] },
+    async run(input, ctx) {
+      return guarded(service, ctx, 'egress', async () => {
+        const restarted = input.restart ? (await service.restartDoor(input.id, call(ctx))).restarted : false;
+        return { ...(await service.egress(input.id)), restarted };
+      });
+    },
+    format: (output) => {
+      const head = `${output.id}: door ${output.door ?? 'stopped (the session ended)'}${output.restarted ? ' (restarted)' : ''}; allows ${output.allow.join(', ')}`;
+      const rows = output.requests.map((r) => `  ${r.allowed ? 'allowed' : 'REFUSED'}  ${printable(r.host)}:${r.port}  ${r.count}x${r.reason ? `  ${printable(r.reason)}` : ''}`);
+      return [head, ...(rows.length ? rows : ['  no requests yet'])].join('\n');
+    },
+  });
+
   const build = defineOperation({
     name: 'image.build',
     title: 'Build the agent image',
@@ -574,6 +606,6 @@ export function createSessionOperations(service: SessionService): AnyOperation[]
     format: (output) => `Built ${output.tag} (${output.id.slice(0, 19)})`,
   });
 
-  return [start, list, exec, attach, logs, stats, stop, remove, prune, gc, build];
+  return [start, list, exec, attach, logs, stats, stop, remove, prune, gc, egress, build];
 }
 

@@ -30,6 +30,14 @@ export const sessionSchema = z.object({
   owner: z.string().nullable().describe('Who started it: window-…, mcp-… or cli-…'),
   policy: sessionPolicySchema.nullable().describe('owner: stops when its owner has been gone for the grace period; completion: runs to its end; detached: outlives its owner. All are bounded by the maximum age'),
   stopsAt: z.string().nullable().describe('ISO 8601: when a session whose owner is gone will be stopped; null while the owner lives or for other policies'),
+  egress: z
+    .object({
+      allow: z.array(z.string()).describe('The hosts its door lets through'),
+      door: z.enum(['up', 'down']).nullable().describe('down: the session has no egress at all (degraded) until the door is restarted; null once it ended'),
+      refused: z.array(z.object({ host: z.string(), port: z.number(), count: z.number() })).describe('Requests the door refused'),
+    })
+    .nullable()
+    .describe('For network egress sessions: their one way out'),
 });
 
 export const sessionHealthSchema = z.object({

@@ -1,5 +1,5 @@
-import { realpath, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { BerthError, describeError } from '../errors.js';
 import type { Origin } from '../operations.js';
@@ -21,6 +21,7 @@ import { redact } from './secrets.js';
 import { defaultSettings, type SessionSettings } from './settings.js';
 import { buildSpec, type SessionRequest } from './spec.js';
 import { StartMarks } from './startMarks.js';
+import { discardEgress, doorAlive, egressConfig, egressTally, launchDoor, prepareEgress, refusedHosts, stopDoor, type DoorLauncher, type EgressTally } from './egress/doorProcess.js';
 import type { AttachedTerminal, Disposable, ExecOptions, LogOptions, LogStream, Session, SessionEvent, SessionSpec, SessionStats } from './types.js';
 import { canWrite, invokingUser, userString } from './user.js';
 
@@ -37,6 +38,8 @@ export interface SessionServiceDependencies {
   poolWorkspace?: () => string | undefined;
   /** Who owns what this service starts when a call names no owner: the window, for the extension. */
   owner?: SessionOwner;
+  /** How to run Berth's CLI again, detached, for an egress session's door; no egress sessions without it. */
+  door?: DoorLauncher;
 }
 
 interface Engine {
@@ -211,6 +214,9 @@ export class SessionService {
           'and it can write the workspace only where that uid may. Share the workspace with that uid, or use an engine without userns-remap.',
       );
     } else if (provider.isolated) await warnIfUnwritable(spec, warn);
+    if (provider.isolated && spec.agent !== SHELL && (spec.network === 'bridge' || spec.network === 'host')) {
+      warn(`The agent runs with --network ${spec.network}: its egress is unrestricted (anything it reads could send your workspace anywhere). --network egress lets only the API and the hosts you allow through.`);
+    }
     await this.checkCaps(spec);
     const reconciling = this.reconcile(context).catch(() => []);
     // Marked before anything exists, cleared once started and audited: a start killed in between is
@@ -226,8 +232,15 @@ export class SessionService {
     }
   }
 
-  private async startMarked(provider: ExecutionProvider, spec: SessionSpec, id: string, context: CallContext): Promise<Session> {
-    const session = await provider.start(spec, { id, ...(context.signal ? { signal: context.signal } : {}) });
+  private async startMarked(provider: ExecutionProvider, given: SessionSpec, id: string, context: CallContext): Promise<Session> {
+    const spec = given.network === 'egress' && provider.isolated ? await this.openDoor(given, id, context) : given;
+    let session: Session;
+    try {
+      session = await provider.start(spec, { id, ...(context.signal ? { signal: context.signal } : {}) });
+    } catch (error) {
+      if (spec.egress?.folder) await discardEgress(spec.egress.folder);
+      throw error;
+    }
     try {
       // Two starts racing past the check above both got created: the later ones give way.
       await this.checkCaps(spec, session);
@@ -255,10 +268,20 @@ export class SessionService {
     const sessions = lists.flat().sort((a, b) => b.created.localeCompare(a.created));
     const leases = await this.leaseAges(sessions);
     const now = Date.now();
-    return sessions.map((session) => {
-      const deadline = stopsAt(session, { now, leaseAgeMs: (owner) => leases.get(owner), graceSeconds: () => this.settings().leaseGraceSeconds });
-      return deadline === undefined ? session : { ...session, stopsAt: new Date(deadline).toISOString() };
-    });
+    const { egressDir } = this.settings();
+    return Promise.all(
+      sessions.map(async (session) => {
+        const deadline = stopsAt(session, { now, leaseAgeMs: (owner) => leases.get(owner), graceSeconds: () => this.settings().leaseGraceSeconds });
+        const egress = session.egress && (await this.doorState(session, join(egressDir, session.id)));
+        return { ...session, ...(deadline === undefined ? {} : { stopsAt: new Date(deadline).toISOString() }), ...(egress ? { egress } : {}) };
+      }),
+    );
+  }
+
+  /** How an egress session's door does: up or down while the session runs, and what it refused. */
+  private async doorState(session: Session, folder: string): Promise<Session['egress']> {
+    const running = session.state === 'running' || session.state === 'starting';
+    return { allow: session.egress!.allow, door: running ? ((await doorAlive(folder)) ? 'up' : 'down') : null, refused: await refusedHosts(folder) };
   }
 
   /** How long ago each owner of a session that ends with its owner renewed its lease. */
@@ -283,6 +306,44 @@ export class SessionService {
   dispose(): void {
     void this.ownLease?.then((lease) => lease.dispose(), () => undefined);
     this.ownLease = undefined;
+  }
+
+  /** An egress session's door, started before its container: the session must find it there. */
+  private async openDoor(spec: SessionSpec, id: string, context: CallContext): Promise<SessionSpec> {
+    const settings = this.settings();
+    if (!this.deps.door) {
+      throw new BerthError('This face of Berth cannot start the egress door that a session with --network egress needs.', 'Start the session from the berth CLI or VS Code, or choose another --network.', 'EGRESS_UNSUPPORTED');
+    }
+    const folder = join(settings.egressDir, id);
+    await prepareEgress(folder, { session: id, allow: spec.egress!.allow, upstreams: settings.egressUpstreams, auditLog: settings.auditLog, origin: context.origin });
+    try {
+      await launchDoor(folder, this.deps.door);
+    } catch (error) {
+      await discardEgress(folder);
+      throw error;
+    }
+    return { ...spec, egress: { allow: spec.egress!.allow, folder } };
+  }
+
+  /** What an egress session's door allowed and refused, and whether it is up. */
+  async egress(prefix: string): Promise<{ id: string; allow: string[]; door: 'up' | 'down' | null; requests: EgressTally[] }> {
+    const { session: raw } = await this.find(prefix);
+    // Listed again for the door's state, which only the service's list adds.
+    const found = (await this.list({ all: true })).find((s) => s.id === raw.id) ?? raw;
+    if (!found.egress) throw new BerthError(`Session ${found.id} has no egress door: its network is ${found.network ?? 'unknown'}.`, 'Sessions started with --network egress (the default for agents) have one.', 'INPUT_INVALID');
+    return { id: found.id, allow: found.egress.allow, door: found.egress.door, requests: await egressTally(join(this.settings().egressDir, found.id)) };
+  }
+
+  /** Restarts the door of a running egress session (after it died: the session then has no egress at all). */
+  async restartDoor(prefix: string, context: CallContext): Promise<{ id: string; restarted: boolean }> {
+    const { session } = await this.find(prefix);
+    const folder = join(this.settings().egressDir, session.id);
+    if (session.network !== 'egress' || !(await egressConfig(folder))) throw new BerthError(`Session ${session.id} has no egress door.`, 'Only sessions started with --network egress have one.', 'INPUT_INVALID');
+    if (await doorAlive(folder)) return { id: session.id, restarted: false };
+    if (!this.deps.door) throw new BerthError('This face of Berth cannot start egress doors.', 'Run berth session egress ID --restart from the CLI.', 'EGRESS_UNSUPPORTED');
+    await launchDoor(folder, this.deps.door);
+    await this.record(context.origin, 'egress-door-restarted', session.id);
+    return { id: session.id, restarted: true };
   }
 
   /** Renews the owner's lease until disposed: what a face does while it lives. */
@@ -358,6 +419,7 @@ export class SessionService {
     await Promise.all([...abandoned].filter((id) => !planned.has(id)).map((id) => marks.clear(id)));
     // Warm containers nobody claimed within the maximum age are no one's session: the providers' own reap.
     await Promise.all(providers.map((provider) => provider.reap().catch(() => [])));
+    await this.tendDoors(sessions, abandoned, context);
     const byId = new Map(sessions.map((s) => [s.id, s]));
     return Promise.all(
       plan.map(async (action): Promise<ReconcileOutcome> => {
@@ -367,12 +429,41 @@ export class SessionService {
           else {
             if (action.reason === 'retention') await archiveSession(settings.archiveDir, byId.get(action.id)!, await provider.logs(action.id));
             await provider.remove(action.id);
+            await discardEgress(join(settings.egressDir, action.id));
           }
           await this.record(context.origin, `reconcile-${action.action}`, action.id, { reason: action.reason });
           if (abandoned.has(action.id)) await marks.clear(action.id);
           return { ...action, done: true };
         } catch (error) {
           return { ...action, done: false, error: await this.redact(describeError(error).message) };
+        }
+      }),
+    );
+  }
+
+  /**
+   * Doors follow their sessions: a running egress session whose door died gets a new one (until
+   * then it has no egress at all); an ended one's door stops (its record stays for `session
+   * egress`); a folder whose session is gone, and that no start in progress owns, is removed.
+   */
+  private async tendDoors(sessions: readonly Session[], abandoned: ReadonlySet<string>, context: CallContext): Promise<void> {
+    const { egressDir, startTimeoutMs } = this.settings();
+    const byId = new Map(sessions.map((s) => [s.id, s]));
+    const folders = await readdir(egressDir).catch(() => [] as string[]);
+    await Promise.all(
+      folders.map(async (id) => {
+        const folder = join(egressDir, id);
+        const session = byId.get(id);
+        if (!session || abandoned.has(id)) {
+          const age = Date.now() - ((await stat(folder).catch(() => undefined))?.mtimeMs ?? 0);
+          if (abandoned.has(id) || age > startTimeoutMs) await discardEgress(folder);
+          return;
+        }
+        const running = session.state === 'running' || session.state === 'starting';
+        if (!running) return stopDoor(folder).catch(() => undefined);
+        if (this.deps.door && !(await doorAlive(folder)) && (await egressConfig(folder))) {
+          await launchDoor(folder, this.deps.door).catch(() => undefined);
+          await this.record(context.origin, 'egress-door-restarted', id).catch(() => undefined);
         }
       }),
     );
@@ -425,6 +516,7 @@ export class SessionService {
   async remove(prefix: string, context: CallContext): Promise<{ id: string }> {
     const { provider, session } = await this.find(prefix);
     await provider.remove(session.id);
+    await discardEgress(join(this.settings().egressDir, session.id));
     await this.record(context.origin, 'remove', session.id);
     return { id: session.id };
   }
@@ -435,6 +527,7 @@ export class SessionService {
     const reaped = options.dryRun ? [] : (await this.reconcile(context)).filter((a) => a.action === 'stop' && a.done).map((a) => a.id);
     const startTimeoutMs = this.settings().startTimeoutMs;
     const removed = (await Promise.all(providers.map((provider) => provider.prune({ dryRun: options.dryRun, startTimeoutMs })))).flat();
+    if (!options.dryRun) await Promise.all(removed.map((id) => discardEgress(join(this.settings().egressDir, id))));
     if (!options.dryRun) await this.record(context.origin, 'prune', undefined, { reaped, removed });
     return { reaped, removed };
   }

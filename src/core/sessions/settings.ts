@@ -4,6 +4,8 @@ import { BerthError } from '../errors.js';
 import { defaultAuditPath, stateDir } from './audit.js';
 import { DEFAULT_LIMITS } from './hardening.js';
 import { DEFAULT_AGENT_IMAGE } from './image.js';
+import { DEFAULT_ALLOW, parseAllowList } from './egress/allowlist.js';
+import { parseUpstreams } from './egress/doorProcess.js';
 import { MIN_GRACE_SECONDS } from './owner.js';
 import type { Limits, MountMode, NetworkMode } from './types.js';
 
@@ -47,6 +49,12 @@ export interface SessionSettings {
   leaseGraceSeconds: number;
   /** How long an ended session is kept before the reconciler archives and removes it; 0 keeps it. */
   retentionSeconds: number;
+  /** Egress sessions' door folders (egress/doorProcess.ts). */
+  egressDir: string;
+  /** Hosts every egress session may reach; a start can add more. */
+  egressAllow: string[];
+  /** The test hook BERTH_EGRESS_UPSTREAM: name → 127.0.0.1:port. */
+  egressUpstreams: Record<string, string>;
   /** Running sessions at once per owner, and in all. */
   maxSessionsPerOwner: number;
   maxSessions: number;
@@ -64,13 +72,16 @@ export function defaultSettings(env: NodeJS.ProcessEnv = process.env): SessionSe
     limits: DEFAULT_LIMITS,
     agents: {},
     agentEnv: {},
-    agentNetwork: 'bridge',
+    agentNetwork: 'egress',
     shellNetwork: 'none',
     mount: 'rw',
     writableRoot: false,
     processStateDir: join(stateDir(env), 'process-sessions'),
     leasesDir: join(stateDir(env), 'leases'),
     startsDir: join(stateDir(env), 'starts'),
+    egressDir: join(stateDir(env), 'egress'),
+    egressAllow: [...DEFAULT_ALLOW],
+    egressUpstreams: {},
     archiveDir: join(stateDir(env), 'ended-sessions'),
     leaseGraceSeconds: 120,
     retentionSeconds: 24 * 3600,
@@ -118,6 +129,15 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<S
   const retentionSeconds = wholeNumber(env, 'BERTH_RETENTION', 0);
   const maxSessionsPerOwner = wholeNumber(env, 'BERTH_MAX_SESSIONS_PER_OWNER', 1);
   const maxSessions = wholeNumber(env, 'BERTH_MAX_SESSIONS', 1);
+  const egressAllow = env.BERTH_EGRESS_ALLOW?.trim() ? env.BERTH_EGRESS_ALLOW.split(',').map((host) => host.trim()).filter(Boolean) : undefined;
+  if (egressAllow) {
+    try {
+      parseAllowList(egressAllow);
+    } catch (error) {
+      throw invalid('BERTH_EGRESS_ALLOW', env.BERTH_EGRESS_ALLOW!, `host names separated by commas (${(error as Error).message})`);
+    }
+  }
+  const egressUpstreams = parseUpstreams(env.BERTH_EGRESS_UPSTREAM);
   return {
     ...(env.BERTH_IMAGE?.trim() ? { image: env.BERTH_IMAGE.trim() } : {}),
     ...(provider ? { provider } : {}),
@@ -131,6 +151,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<S
     ...(retentionSeconds !== undefined ? { retentionSeconds } : {}),
     ...(maxSessionsPerOwner !== undefined ? { maxSessionsPerOwner } : {}),
     ...(maxSessions !== undefined ? { maxSessions } : {}),
+    ...(egressAllow ? { egressAllow: [...DEFAULT_ALLOW, ...egressAllow] } : {}),
+    ...(Object.keys(egressUpstreams).length ? { egressUpstreams } : {}),
     ...(Object.keys(agents).length ? { agents } : {}),
   };
 }
@@ -148,7 +170,15 @@ export const SESSION_SETTING_SCHEMAS = {
   provider: z.enum(['auto', 'docker', 'process']),
   agents: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'agent names are letters, digits, - and _'), z.string().trim().min(1)),
   environment: z.record(z.string().regex(ENV_NAME, 'names are letters, digits and _, not starting with a digit'), z.string()),
-  'network.agents': z.enum(['none', 'bridge', 'host']),
+  'network.agents': z.enum(['egress', 'none', 'bridge', 'host']),
+  'egress.allow': z.array(z.string()).refine((hosts) => {
+    try {
+      parseAllowList(hosts);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'each entry must be a host name, *.suffix or host:port'),
   'network.shells': z.enum(['none', 'bridge', 'host']),
   mount: z.enum(['rw', 'ro']),
   'limits.pids': z.number().int().min(16).max(1_000_000),
@@ -196,6 +226,8 @@ export function settingsFromConfig(raw: Partial<Record<ConfigKey, unknown>>): { 
   set('leaseGraceSeconds', read('leaseGraceSeconds'));
   set('maxSessionsPerOwner', read('maxSessionsPerOwner'));
   set('maxSessions', read('maxSessions'));
+  const egressAllow = read('egress.allow');
+  if (egressAllow) set('egressAllow', [...DEFAULT_ALLOW, ...egressAllow]);
   if (pids !== undefined || memoryMb !== undefined || cpus !== undefined) {
     set('limits', { pids: pids ?? defaults.pids, memoryBytes: memoryMb === undefined ? defaults.memoryBytes : memoryMb * 1024 ** 2, cpus: cpus ?? defaults.cpus });
   }

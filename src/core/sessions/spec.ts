@@ -1,5 +1,6 @@
 import { BerthError } from '../errors.js';
 import { CLAUDE, SHELL, agentCommand } from './agent/commands.js';
+import { parseAllowList } from './egress/allowlist.js';
 import { leaseFolder } from './lease.js';
 import { detachedCliOwner, policyFor, type SessionOwner } from './owner.js';
 import type { SessionSettings } from './settings.js';
@@ -23,6 +24,8 @@ export interface SessionRequest {
   maxAgeSeconds?: number;
   /** Outlive the owner (bounded by the maximum age). */
   detach?: boolean;
+  /** Hosts this egress session may reach beyond the settings' list. */
+  allow?: string[];
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -63,10 +66,15 @@ export function buildSpec(
   };
   const network = request.network ?? (agent === SHELL ? settings.shellNetwork : settings.agentNetwork);
   const runsClaude = command[0] === CLAUDE;
+  if (request.allow?.length && network !== 'egress') {
+    throw new BerthError(`--allow opens the egress door, and this session's network is ${network}.`, 'Use --network egress (the default for agents), or leave out --allow.', 'INPUT_INVALID');
+  }
+  const allow = [...new Set([...settings.egressAllow, ...(request.allow ?? [])])];
+  if (network === 'egress') parseAllowList(allow);
   if (runsClaude && context.insideContainer && network === 'none') {
     throw new BerthError(
       'Claude Code needs the network to reach the Anthropic API, and --network none leaves the session without one.',
-      'Pass --network bridge or host (for agents the default is bridge, unless a setting says otherwise).',
+      'Pass --network egress (the default for agents: only the API gets through), or bridge or host.',
       'NETWORK_NONE_FOR_AGENT',
     );
   }
@@ -92,6 +100,7 @@ export function buildSpec(
     secrets: agent === SHELL ? {} : context.secrets,
     secretNames: Object.keys(context.secrets),
     network,
+    ...(network === 'egress' ? { egress: { allow } } : {}),
     limits: {
       pids: positive(request.pidsLimit, '--pids-limit') ?? settings.limits.pids,
       memoryBytes: (positive(request.memoryMb, '--memory-mb') ?? settings.limits.memoryBytes / 1024 ** 2) * 1024 ** 2,

@@ -5,7 +5,8 @@ import type { SessionPolicy } from './owner.js';
 import type { SessionUser } from './user.js';
 
 export type MountMode = 'rw' | 'ro';
-export type NetworkMode = 'none' | 'bridge' | 'host';
+/** egress: no network at all but one door that lets listed hosts through (egress/). */
+export type NetworkMode = 'egress' | 'none' | 'bridge' | 'host';
 export type ProviderKind = 'docker' | 'process';
 
 export interface Limits {
@@ -35,6 +36,8 @@ export interface SessionSpec {
   /** The names of every secret Berth holds, handed over or not: a process session must not inherit them. */
   secretNames: string[];
   network: NetworkMode;
+  /** For network egress: the hosts the door lets through, and the session's door folder once the start chose it. */
+  egress?: { allow: string[]; folder?: string };
   limits: Limits;
   /** Who runs the session: the person who started it (see user.ts). */
   user: SessionUser;

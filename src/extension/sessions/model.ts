@@ -74,6 +74,14 @@ const POLICY_TOOLTIPS: Record<SessionPolicy, string> = {
   detached: 'detached: outlives its owner, up to its maximum age',
 };
 
+/** An egress session whose door is down has no way out; refused requests are worth a glance. */
+function egressNote(session: Session): string {
+  if (!session.egress) return '';
+  if (session.egress.door === 'down') return 'egress door down';
+  const refused = session.egress.refused.reduce((sum, r) => sum + r.count, 0);
+  return refused ? `${refused} refused` : '';
+}
+
 /** Detached sessions are marked; one whose owner is gone counts down to its stop. */
 function ownership(session: Session, now: number): string {
   if (phaseOf(session) !== 'running') return '';
@@ -93,7 +101,8 @@ export function sessionItem(session: Session, stats: SessionStats | undefined, n
   const phase = phaseOf(session);
   const usage = phase === 'running' && stats ? [stats.cpuPercent === null ? '' : `${stats.cpuPercent.toFixed(0)}% CPU`, stats.memoryBytes === null ? '' : mib(stats.memoryBytes)].filter(Boolean) : [];
   const outcome = phase === 'failed' ? (session.oomKilled ? 'out of memory' : `exit ${session.exitCode ?? '?'}`) : phase === 'ended' ? (wasStopped(session) ? 'stopped' : 'done') : '';
-  const description = [session.isolated ? '' : 'NOT ISOLATED', session.id.slice(0, 6), age(session.created, now), outcome, ownership(session, now), ...usage].filter(Boolean).join(' · ');
+  const description = [session.isolated ? '' : 'NOT ISOLATED', session.id.slice(0, 6), age(session.created, now), outcome, ownership(session, now), egressNote(session), ...usage].filter(Boolean).join(' · ');
+  const degraded = session.egress?.door === 'down';
   const tooltip = [
     `${session.agent} session ${session.id}${session.isolated ? '' : ' (NOT ISOLATED: a local process with your own rights)'}`,
     `State: ${session.status}`,
@@ -104,6 +113,12 @@ export function sessionItem(session: Session, stats: SessionStats | undefined, n
     ...(stats?.memoryLimitBytes ? [`Memory: ${stats.memoryBytes === null ? '?' : mib(stats.memoryBytes)} of ${mib(stats.memoryLimitBytes)}`] : []),
     ...(stats?.pids !== null && stats?.pids !== undefined ? [`Processes: ${stats.pids}`] : []),
     ...(session.maxAgeSeconds ? [`Stopped after ${Math.round(session.maxAgeSeconds / 3600)} h`] : []),
+    ...(session.egress
+      ? [
+          `Egress: only ${session.egress.allow.join(', ')}; door ${session.egress.door ?? 'stopped'}${degraded ? ' (no egress at all until it is restarted: berth session egress ID --restart)' : ''}`,
+          ...session.egress.refused.map((r) => `Refused: ${r.host}:${r.port} (${r.count}×)`),
+        ]
+      : []),
     ...(session.owner ? [`Owner: ${session.owner}${session.policy ? ` (${POLICY_TOOLTIPS[session.policy]})` : ''}`] : []),
     `Container: ${session.name}`,
   ];
@@ -115,7 +130,7 @@ export function sessionItem(session: Session, stats: SessionStats | undefined, n
     label: session.agent,
     description,
     tooltip,
-    icon: session.isolated ? ICONS[phase] : { id: 'warning', color: 'list.warningForeground' },
+    icon: session.isolated && !degraded ? ICONS[phase] : { id: 'warning', color: 'list.warningForeground' },
     phase,
     contextValue: `berth.session.${phase}${flavour}${session.isolated ? '' : '.local'}`,
     workspace: session.workspace,

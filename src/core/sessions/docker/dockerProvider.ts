@@ -83,6 +83,7 @@ const labelNumber = (value: string | undefined) => {
 export function sessionFromContainer(info: Pick<ContainerInfo, 'Labels' | 'Names' | 'Image' | 'State' | 'Status' | 'HostConfig'>, user: string | null = null): Session {
   const labels = info.Labels ?? {};
   const exit = /Exited \((-?\d+)\)/.exec(info.Status ?? '');
+  const egressLabel = labels[LABEL.egress];
   return {
     id: labels[LABEL.session] ?? '',
     name: nameOf(info),
@@ -98,13 +99,14 @@ export function sessionFromContainer(info: Pick<ContainerInfo, 'Labels' | 'Names
     oomKilled: null,
     interactive: labels[LABEL.interactive] === 'true',
     mount: labels[LABEL.mount] === 'ro' ? 'ro' : 'rw',
-    network: info.HostConfig?.NetworkMode ?? null,
+    network: labels[LABEL.egress] !== undefined ? 'egress' : (info.HostConfig?.NetworkMode ?? null),
     user,
     version: labels[LABEL.version] ?? null,
     maxAgeSeconds: labelNumber(labels[LABEL.maxAge]),
     owner: labels[LABEL.owner] ?? null,
     policy: sessionPolicySchema.safeParse(labels[LABEL.policy]).data ?? null,
     stopsAt: null,
+    egress: egressLabel === undefined ? null : { allow: egressLabel.split(',').filter(Boolean), door: null, refused: [] },
   };
 }
 
@@ -187,6 +189,7 @@ export class DockerProvider implements ExecutionProvider {
       owner: spec.ownership.owner,
       policy: spec.ownership.policy,
       stopsAt: null,
+      egress: spec.egress ? { allow: spec.egress.allow, door: 'up', refused: [] } : null,
     });
 
     if (this.options.pool && Object.keys(spec.secrets).length === 0) {
@@ -205,7 +208,8 @@ export class DockerProvider implements ExecutionProvider {
       }
       const started = session(id, name, created.toISOString());
       const idles = spec.command.length === IDLE_COMMAND.length && spec.command.every((word, i) => word === IDLE_COMMAND[i]);
-      if (idles) return started;
+      // An idle shell is not watched, unless an egress relay runs first and may fail.
+      if (idles && spec.network !== 'egress') return started;
       const exitCode = await step(this.earlyExit(container), 'watching the command start');
       if (exitCode === null) return started;
       if (exitCode === 126 || exitCode === 127) throw await this.commandFailed(container, spec, exitCode);
@@ -236,6 +240,10 @@ export class DockerProvider implements ExecutionProvider {
   private async commandFailed(container: Docker.Container, spec: SessionSpec, exitCode: number): Promise<BerthError> {
     const stream = await this.logStream(container, { tail: 5 });
     const said = (await Promise.all([textOf(stream.stdout), textOf(stream.stderr)])).join('').trim().split('\n').at(-1) ?? '';
+    // The entry script's own refusal (an egress relay the image cannot run) says what is missing.
+    if (said.startsWith('berth: ')) {
+      return new BerthError(`The session could not start in the image ${spec.image}: ${said.slice('berth: '.length)}.`, 'Use the agent image (berth image build), or another --network.', 'EGRESS_UNSUPPORTED');
+    }
     const what = exitCode === 127 ? 'was not found' : 'could not be run';
     return new BerthError(
       `The command "${spec.command[0]}" ${what} in the image ${spec.image} (exit code ${exitCode}${said ? `: ${said.trim()}` : ''}).`,

@@ -139,6 +139,7 @@ export class ProcessProvider implements ExecutionProvider {
       owner: record.ownership?.owner ?? null,
       policy: record.ownership?.policy ?? null,
       stopsAt: null,
+      egress: null,
     };
   }
 
