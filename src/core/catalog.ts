@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- each area is required when it is built, not when the catalog is */
 import { OperationRegistry, type AnyOperation } from './operations.js';
 import type * as Doctor from './doctor/doctorOperation.js';
+import type * as Isolation from './isolation/operation.js';
 import type * as McpOperations from './mcp/operations.js';
 import type * as McpTokens from './mcp/tokens.js';
 import type * as SessionOperations from './sessions/operations.js';
@@ -31,7 +32,10 @@ const AREAS = {
   doctor: (deps: CatalogDependencies): AnyOperation[] => [(require('./doctor/doctorOperation.js') as typeof Doctor).createDoctorOperation(deps)],
   sessions: (deps: CatalogDependencies): AnyOperation[] => {
     const { createSessionOperations } = require('./sessions/operations.js') as typeof SessionOperations;
-    return createSessionOperations(sessionsOf(deps));
+    const { createIsolationOperation } = require('./isolation/operation.js') as typeof Isolation;
+    const service = sessionsOf(deps);
+    // The isolation report probes a session started through the same service, with its settings.
+    return [...createSessionOperations(service), createIsolationOperation(service)];
   },
   vault: (deps: CatalogDependencies): AnyOperation[] => {
     const { Vaults } = require('./vault/live.js') as typeof LiveVaults;
