@@ -34,7 +34,7 @@ const CODES = {
   /** The Docker engine is missing or refuses this user: doctor explains. */
   engine: ['ENGINE_DOWN', 'ENGINE_REFUSED'],
   /** Something the person must provide first (a key, an image). */
-  missing: ['API_KEY_MISSING', 'IMAGE_MISSING', 'IMAGE_CONTEXT_MISSING', 'CLAUDE_BINARY_MISSING'],
+  missing: ['API_KEY_MISSING', 'IMAGE_MISSING', 'IMAGE_CONTEXT_MISSING', 'CLAUDE_BINARY_MISSING', 'CLI_BUNDLE_MISSING'],
   /** A destructive step that needs the person's yes, which nobody could give. */
   consent: ['CONSENT_REQUIRED'],
   /** The operation was stopped by its caller. */
@@ -70,6 +70,7 @@ const CODES = {
     'RESTORE_FAILED',
     'REPAIR_FAILED',
     'REPAIR_NOT_FOUND',
+    'CONTAINER_RUN_FAILED',
     'INTERNAL',
   ],
 } as const;
