@@ -305,3 +305,28 @@ test('git output with unusual names is read as it is', () => {
     { from: 'x.md', to: 'y.md', commit: 'def456' },
   ]);
 });
+
+test('a face that applies edits itself (VS Code) gets exactly the reviewed plan; the journal records what it wrote, and undo puts it back', async () => {
+  const root = fixture('demo-vault');
+  writeFileSync(join(root, 'Welcome.md'), `${readFileSync(join(root, 'Welcome.md'), 'utf8')}[[welcome]]\n`);
+  const before = snapshot(root);
+  const reviewed = await repair({ dir: root, stub: ['Reading List'] });
+  const given: unknown[] = [];
+  const ctx = {
+    ...silentContext('test', scratch),
+    applyEdits: async (edits: RepairOutput['edits']) => {
+      given.push(edits);
+      // As a WorkspaceEdit would: the text edits on the note, the new note created.
+      const { applyTextEdits } = await import('../../src/core/vault/repair/textEdits.js');
+      writeFileSync(join(root, 'Welcome.md'), applyTextEdits(readFileSync(join(root, 'Welcome.md'), 'utf8'), edits.textEdits));
+      for (const create of edits.creates) writeFileSync(join(root, create.path), create.content);
+    },
+  };
+  const applied = (await createOperationCatalog({ vaults: new Vaults() }, ['vault']).invoke('vault.repair', { dir: root, stub: ['Reading List'], apply: true, expect: reviewed.digest }, ctx)) as RepairOutput;
+  assert.deepEqual(given, [reviewed.edits]);
+  assert.ok(applied.applied);
+  assert.match(readFileSync(join(root, 'Welcome.md'), 'utf8'), /\[\[Welcome\]\]\n$/);
+  assert.ok(existsSync(join(root, 'Reading List.md')));
+  await undo(root);
+  assert.deepEqual(snapshot(root), before);
+});

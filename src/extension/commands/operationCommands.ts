@@ -24,6 +24,8 @@ export interface OperationCommand {
     | { kind: 'events'; open(input: Record<string, unknown>): EventSink };
   /** What the face shows with the result (the operation's own text goes to the log). */
   done?(output: unknown, ui: CommandUi): void | Promise<void>;
+  /** How this face applies the vault edits the operation plans (a WorkspaceEdit), where it applies any. */
+  applyEdits?(edits: BerthCore.EditSet): Promise<void>;
 }
 
 export interface CommandUi {
@@ -122,6 +124,7 @@ async function runOperationCommand(entry: OperationCommand, args: unknown[], ser
     const context = commandContext(services, log, abort.signal, {
       progress: ({ message, fraction }) => progress.report({ message: fraction === undefined ? message : `${message} (${Math.round(fraction * 100)}%)` }),
       emit: (chunk) => log.info(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')),
+      ...(entry.applyEdits ? { applyEdits: entry.applyEdits } : {}),
     });
     try {
       await run(context);

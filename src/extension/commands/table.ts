@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { DoctorReport } from '../../core/doctor/doctorOperation.js';
 import type { EngineState } from '../engineState.js';
 import { backupCommands } from '../vault/backupCommands.js';
+import { repairCommands } from '../vault/repairCommands.js';
 import type { OperationCommand } from './operationCommands.js';
 
 /** Every palette command of Berth: a line each, run through the one adapter (operationCommands.ts). */
@@ -43,5 +44,6 @@ export function commandTable(engine: EngineState, vaultFolder: vscode.WorkspaceF
       },
     },
     ...backupCommands(vaultFolder),
+    ...repairCommands(vaultFolder),
   ];
 }

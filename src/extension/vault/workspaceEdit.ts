@@ -11,6 +11,7 @@ export function toWorkspaceEdit(edits: BerthCore.EditSet): vscode.WorkspaceEdit 
     edit.replace(at(text.path), new vscode.Range(start.line, start.character, end.line, end.character), text.newText);
   }
   for (const file of edits.creates) edit.createFile(at(file.path), { ignoreIfExists: true, contents: Buffer.from(file.content) });
+  for (const file of edits.deletes ?? []) edit.deleteFile(at(file.path), { ignoreIfNotExists: true });
   return edit;
 }
 
