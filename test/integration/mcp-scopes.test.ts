@@ -53,6 +53,8 @@ test('each operation offered as a tool has the scope the rule gives it: exec for
     'vault.backup': 'sessions',
     'vault.verify': 'read',
     'vault.restore': 'sessions',
+    'vault.repair': 'sessions',
+    'vault.undo': 'sessions',
   });
 });
 

@@ -37,7 +37,7 @@ test('a part loads its own code only: no vault code for sessions, no sessions co
   assert.ok(!has(sessions.loaded, '/src/core/vault/'), 'sessions loaded vault code');
 
   const vault = loadedBy(['vault']);
-  assert.deepEqual(vault.operations, ['vault.health', 'vault.link.retarget', 'vault.note.create', 'vault.backup', 'vault.verify', 'vault.restore']);
+  assert.deepEqual(vault.operations, ['vault.health', 'vault.link.retarget', 'vault.note.create', 'vault.backup', 'vault.verify', 'vault.restore', 'vault.repair', 'vault.undo']);
   assert.ok(!has(vault.loaded, '/src/core/sessions/'), 'the vault loaded sessions code');
   assert.ok(!has(vault.loaded, '/node_modules/dockerode/'), 'the vault loaded dockerode');
 });
