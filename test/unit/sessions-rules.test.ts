@@ -70,7 +70,7 @@ test('the container runs the exact argv: the secrets entry script only when ther
   const plain = containerOptions(shell, { name: 'n', labels: {} });
   assert.deepEqual(plain.Cmd, IDLE_COMMAND);
   assert.deepEqual(plain.Entrypoint, [], 'an image ENTRYPOINT would wrap the command');
-  const agent = spec({ workspace: '/w', prompt: 'p' }, { secrets: { ANTHROPIC_API_KEY: 'k' } });
+  const agent = spec({ workspace: '/w', prompt: 'p', network: 'host' }, { secrets: { ANTHROPIC_API_KEY: 'k' } });
   assert.deepEqual(containerOptions(agent, { name: 'n', labels: {} }).Cmd, entryCommand(agent.command, { secrets: true }));
 });
 

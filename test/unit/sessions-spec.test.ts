@@ -59,11 +59,19 @@ test('whether the session user can write the workspace follows the permission bi
   assert.equal(canWrite({ uid: 0, gid: 0, groups: [] }, { uid: 1000, gid: 1000, mode: 0o40755 }), false, 'root without capabilities is bound by the bits');
 });
 
-test('agents get the API network, shells none; read-only mounts and limits come through', () => {
-  const agent = spec({ workspace: '/w', prompt: 'hi', mount: 'ro', pidsLimit: 32, memoryMb: 64, cpus: 0.5 }, { ANTHROPIC_API_KEY: 'k' });
-  assert.equal(agent.network, 'bridge');
-  const host = containerOptions(agent, { name: 'n', labels: {} }).HostConfig!;
-  assert.deepEqual(host.Binds, ['/w:/workspace:ro']);
+test('agents get egress (no network but their door), shells none; read-only mounts and limits come through', () => {
+  const planned = spec({ workspace: '/w', prompt: 'hi', mount: 'ro', pidsLimit: 32, memoryMb: 64, cpus: 0.5 }, { ANTHROPIC_API_KEY: 'k' });
+  assert.equal(planned.network, 'egress');
+  assert.deepEqual(planned.egress, { allow: ['api.anthropic.com'] });
+  assert.throws(() => containerOptions(planned, { name: 'n', labels: {} }), /door folder/, 'no container before its door');
+  const agent = { ...planned, egress: { ...planned.egress!, folder: '/state/egress/abc' } };
+  const options = containerOptions(agent, { name: 'n', labels: sessionLabels(agent, 'abc', new Date(0), '1') });
+  const host = options.HostConfig!;
+  assert.equal(host.NetworkMode, 'none', 'egress is no network at all');
+  assert.deepEqual(host.Binds, ['/w:/workspace:ro', '/state/egress/abc/sock:/run/berth/egress:ro'], 'the socket folder only, read-only');
+  assert.ok(options.Env!.includes('HTTPS_PROXY=http://127.0.0.1:3128') && options.Env!.includes('NO_PROXY=localhost,127.0.0.1'));
+  assert.equal(options.Labels!['dev.berth.egress'], 'api.anthropic.com');
+  assert.equal(spec({ workspace: '/w', agent: 'shell' }).network, 'none');
   assert.equal(host.PidsLimit, 32);
   assert.equal(host.Memory, 64 * 1024 ** 2);
   assert.equal(host.NanoCpus, 5e8);
@@ -71,7 +79,7 @@ test('agents get the API network, shells none; read-only mounts and limits come 
 });
 
 test('secrets never reach Config.Env or labels; the command waits for them through the entry script', () => {
-  const s = spec({ workspace: '/w', prompt: 'do it', env: ['A=1'] }, { ANTHROPIC_API_KEY: 'sk-very-secret' });
+  const s = spec({ workspace: '/w', prompt: 'do it', env: ['A=1'], network: 'host' }, { ANTHROPIC_API_KEY: 'sk-very-secret' });
   const options = containerOptions(s, { name: 'n', labels: sessionLabels(s, 'abc', new Date(0), '1') });
   assert.ok(!JSON.stringify(options).includes('sk-very-secret'));
   assert.deepEqual(options.Env, [`HOME=${HOME_PATH}`, 'A=1']);
