@@ -1,13 +1,17 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the archive code (and tar) is required when a backup runs, not with the catalog */
 import { z } from 'zod';
+import { isolationReportSchema } from '../isolation/report.js';
 import { defineOperation } from '../operations.js';
+import type { SessionService } from '../sessions/service.js';
 import { callerPath } from '../paths.js';
 import { printable } from '../text.js';
 import type * as Backup from './backup/backup.js';
 import { megabytes, tally } from './backup/format.js';
 import type * as Restore from './backup/restore.js';
 import type * as Verify from './backup/verify.js';
+import type * as InContainer from './container/vaultInContainer.js';
 import type { Vaults } from './live.js';
+import { inContainerInput, runsInContainer, withIsolation } from './vaultOperation.js';
 
 export interface VaultBackupDependencies {
   vaults: Vaults;
@@ -16,6 +20,9 @@ export interface VaultBackupDependencies {
   vaultExclude?: () => readonly string[];
   /** Where the state folder is looked up (XDG_STATE_HOME); the process's environment when absent. */
   env?: NodeJS.ProcessEnv;
+  vaultRunIn?: () => 'local' | 'container';
+  sessions?: SessionService;
+  dockerHost?: () => string | undefined;
 }
 
 const counts = {
@@ -29,6 +36,17 @@ const about = z.object({
   createdAt: z.string().describe('When the backup was made (ISO 8601)'),
   berthVersion: z.string().describe('The Berth that made it'),
   vault: z.object({ name: z.string(), path: z.string().describe('The vault’s real path when it was backed up'), score: z.number().int().describe('Its health score then, 0-100') }),
+});
+
+/** What a backup made; the same whether it ran here or in a container (container/vaultInContainer.ts). */
+export const backupOutputSchema = z.object({
+  file: z.string().describe('The archive written'),
+  ...about.shape,
+  ...counts,
+  archiveBytes: z.number().int().describe('The archive’s size'),
+  seconds: z.number(),
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })).describe('What was left out although the filters let it in, and why'),
+  removed: z.array(z.string()).describe('Older backups removed to keep the newest `keep`'),
 });
 
 const summary = (o: { files: number; folders: number; links: number; bytes: number }) =>
@@ -52,16 +70,9 @@ export function createVaultBackupOperations(deps: VaultBackupDependencies) {
       keep: z.number().int().min(1).max(10_000).default(10).describe('How many of this vault’s backups a backups folder keeps; older ones are removed'),
       exclude: z.array(z.string()).optional().describe('A glob of vault paths to leave out, such as "Templates/**"; repeatable'),
       skipDotFolders: z.boolean().default(false).describe('Leave out dot-folders and dot-files (.obsidian, .trash, .git), as the health scan does'),
+      ...inContainerInput,
     }),
-    output: z.object({
-      file: z.string().describe('The archive written'),
-      ...about.shape,
-      ...counts,
-      archiveBytes: z.number().int().describe('The archive’s size'),
-      seconds: z.number(),
-      skipped: z.array(z.object({ path: z.string(), reason: z.string() })).describe('What was left out although the filters let it in, and why'),
-      removed: z.array(z.string()).describe('Older backups removed to keep the newest `keep`'),
-    }),
+    output: backupOutputSchema.extend({ isolation: isolationReportSchema.optional().describe('With inContainer and verbose: the container’s isolation report') }),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     cli: {
       command: ['vault', 'backup'],
@@ -70,12 +81,19 @@ export function createVaultBackupOperations(deps: VaultBackupDependencies) {
         'berth vault backup ~/Notes  # into ~/.local/state/berth/backups/, keeping the last 10',
         'berth vault backup ~/Notes --out ~/Backups/ --keep 30',
         'berth vault backup --out notes.tar.gz --skip-dot-folders',
+        'berth vault backup ~/Notes --in-container  # the vault read-only in a container without network; only the backups folder writable',
       ],
     },
     async run(input, ctx) {
       const root = callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');
       const out = input.out === undefined ? undefined : callerPath(ctx, input.out, 'The output') + (/[/\\]$/.test(input.out) ? '/' : '');
       const exclude = input.exclude ?? deps.vaultExclude?.() ?? [];
+      if (runsInContainer(input.inContainer, deps)) {
+        const { backupInContainer } = require('./container/vaultInContainer.js') as typeof InContainer;
+        const result = await backupInContainer(deps, { root, ...(out === undefined ? {} : { out }), keep: input.keep, exclude, skipDotFolders: input.skipDotFolders, verbose: input.verbose === true }, ctx);
+        for (const { path, reason } of result.skipped) ctx.warn?.(`Left out ${path}: ${reason}.`);
+        return result;
+      }
       const { backupVault } = require('./backup/backup.js') as typeof Backup;
       const result = await backupVault({
         root,
@@ -103,11 +121,11 @@ export function createVaultBackupOperations(deps: VaultBackupDependencies) {
       };
     },
     format: (o) =>
-      [
+      withIsolation([
         `Backed up ${printable(o.vault.path)} (score ${o.vault.score}) to ${printable(o.file)}`,
         `  ${summary(o)}; archive ${megabytes(o.archiveBytes)}, in ${o.seconds.toFixed(1)} s`,
         ...(o.removed.length ? [`  Removed ${o.removed.length} older backup${o.removed.length === 1 ? '' : 's'}`] : []),
-      ].join('\n'),
+      ].join('\n'), o),
   });
 
   const verify = defineOperation({

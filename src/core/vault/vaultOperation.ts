@@ -1,5 +1,9 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the container code (and the Docker client) is required when a run asks for it, not with the catalog */
 import { z } from 'zod';
+import { isolationReportSchema, formatIsolationReport } from '../isolation/report.js';
 import { defineOperation, type Progress } from '../operations.js';
+import type { SessionService } from '../sessions/service.js';
+import type * as InContainer from './container/vaultInContainer.js';
 import { callerPath } from '../paths.js';
 import { formatVaultReport } from './health.js';
 import { VaultIndex } from './index.js';
@@ -13,12 +17,33 @@ export interface VaultHealthDependencies {
   vaultRoot?: () => string | undefined;
   /** Exclude globs when the input gives none (the `berth.vault.exclude` setting). */
   vaultExclude?: () => readonly string[];
+  /** Where vault operations run when the input does not say (the `berth.vault.runIn` setting). */
+  vaultRunIn?: () => 'local' | 'container';
+  /** For runs in a container: the face's sessions service (image, limits, user) and engine. */
+  sessions?: SessionService;
+  dockerHost?: () => string | undefined;
 }
+
+/** Whether this call runs in a container: its own flag first, then the face's setting. */
+export const runsInContainer = (inContainer: boolean | undefined, deps: Pick<VaultHealthDependencies, 'vaultRunIn'>) => inContainer ?? deps.vaultRunIn?.() === 'container';
+
+export const inContainerInput = {
+  inContainer: z
+    .boolean()
+    .optional()
+    .describe('Run Berth in a hardened container: no network, no capabilities, the vault mounted read-only (default: the berth.vault.runIn setting, else here)'),
+  verbose: z.boolean().optional().describe('With --in-container: also check the container’s isolation and print the report'),
+};
+
+/** The isolation report above the result, when there is one. */
+export const withIsolation = (text: string, output: { isolation?: z.infer<typeof isolationReportSchema> | undefined }) =>
+  output.isolation ? `${formatIsolationReport(output.isolation)}\n\n${text}` : text;
 
 /** The report, and when a minimum score was asked for, whether the vault reached it (for CI). */
 export const vaultHealthOutputSchema = vaultReportSchema.extend({
   minScore: z.number().nullable(),
   passed: z.boolean().nullable().describe('score >= minScore; null when no minimum was asked for'),
+  isolation: isolationReportSchema.optional().describe('With inContainer and verbose: the container’s isolation report'),
 });
 export type VaultHealthOutput = z.infer<typeof vaultHealthOutputSchema>;
 
@@ -26,6 +51,22 @@ async function freshIndex(root: string, exclude: readonly string[], signal: Abor
   const index = new VaultIndex(root, { exclude });
   await index.scan({ signal, onProgress });
   return index;
+}
+
+/** A vault the face keeps live answers from its index; other globs get a scan of their own. */
+async function localReport(
+  deps: VaultHealthDependencies,
+  root: string,
+  ownGlobs: readonly string[] | undefined,
+  exclude: readonly string[],
+  fresh: boolean,
+  signal: AbortSignal,
+  progress: (update: Progress) => void,
+) {
+  const live = ownGlobs ? undefined : deps.vaults.get(root);
+  if (live && fresh) await live.rescan({ onProgress: progress, signal });
+  const index = live ? await live.ready() : await freshIndex(root, exclude, signal, progress);
+  return index.report();
 }
 
 export function createVaultHealthOperation(deps: VaultHealthDependencies) {
@@ -50,29 +91,28 @@ export function createVaultHealthOperation(deps: VaultHealthDependencies) {
         .optional()
         .describe('Fail (exit status 1) when the score is below this, 0-100: for CI'),
       fresh: z.boolean().default(false).describe('Scan from scratch even where the extension keeps the vault live'),
+      ...inContainerInput,
     }),
     output: vaultHealthOutputSchema,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     cli: {
       command: ['vault', 'health'],
       positional: ['dir'],
-      examples: ['berth vault health ~/Notes', 'berth vault health --exclude "Templates/**" --json', 'berth vault health --min-score 80  # in CI: exit status 1 below 80'],
+      examples: ['berth vault health ~/Notes', 'berth vault health --exclude "Templates/**" --json', 'berth vault health --min-score 80  # in CI: exit status 1 below 80', 'berth vault health ~/Notes --in-container --verbose  # in a locked-down container, with its isolation report'],
     },
     async run(input, ctx) {
       const root = callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');
       const exclude = input.exclude ?? deps.vaultExclude?.() ?? [];
       const progress = (update: Progress) => ctx.progress(update);
-      // A vault the face keeps live answers from its index; other globs get a scan of their own.
-      const live = input.exclude ? undefined : deps.vaults.get(root);
-      if (live && input.fresh) await live.rescan({ onProgress: progress, signal: ctx.signal });
-      const index = live ? await live.ready() : await freshIndex(root, exclude, ctx.signal, progress);
-      const report = index.report();
+      const report = runsInContainer(input.inContainer, deps)
+        ? await (require('./container/vaultInContainer.js') as typeof InContainer).healthInContainer(deps, { root, exclude, verbose: input.verbose === true }, ctx)
+        : await localReport(deps, root, input.exclude === undefined ? undefined : exclude, exclude, input.fresh, ctx.signal, progress);
       if (input.minScore === undefined) return { ...report, minScore: null, passed: null };
       const passed = report.score >= input.minScore;
       if (!passed) ctx.warn?.(`Vault score ${report.score} is below --min-score ${input.minScore}: failing (exit status 1).`);
       return { ...report, minScore: input.minScore, passed };
     },
-    format: (output: VaultHealthOutput) => formatVaultReport(output),
+    format: (output: VaultHealthOutput) => withIsolation(formatVaultReport(output), output),
     exitCode: (output) => (output.passed === false ? 1 : 0),
   });
 }
