@@ -21,6 +21,7 @@ export {
 } from './vault/health.js';
 export { points, type ScoreLine, type CheckName } from './vault/score.js';
 export { Vaults, type LiveVault, type LiveVaultState } from './vault/live.js';
+export { lastBackup, backupAge, vaultBackupsFolder, type LastBackup } from './vault/backup/lastBackup.js';
 export type { EditSet, TextEdit, FileCreate, FileDelete } from './vault/edits.js';
 export { applyTextEdits } from './vault/repair/textEdits.js';
 export type { RepairOutput } from './vault/repairOperations.js';

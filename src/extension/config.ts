@@ -16,6 +16,18 @@ export const berthConfig = {
   affectsVault(event: vscode.ConfigurationChangeEvent): boolean {
     return event.affectsConfiguration('berth.vault.exclude');
   },
+  /** Where vault health and backups run: here, or Berth's CLI in a locked-down container. */
+  vaultRunIn(folder?: vscode.WorkspaceFolder): 'local' | 'container' {
+    return vscode.workspace.getConfiguration('berth', folder).get<string>('vault.runIn') === 'container' ? 'container' : 'local';
+  },
+  /** After how many days without a backup the Vault Health view warns; a wrong value falls back to 7. */
+  backupWarnDays(): number {
+    const days = vscode.workspace.getConfiguration('berth').get<unknown>('vault.backupWarnDays', 7);
+    return typeof days === 'number' && Number.isFinite(days) && days > 0 ? days : 7;
+  },
+  affectsBackupAge(event: vscode.ConfigurationChangeEvent): boolean {
+    return event.affectsConfiguration('berth.vault.backupWarnDays');
+  },
   /** Whether sessions started from this window outlive it (up to their maximum age). */
   detachSessions(): boolean {
     return vscode.workspace.getConfiguration('berth.sessions').get<boolean>('detach') === true;

@@ -14,6 +14,7 @@ import { SessionsView } from './sessions/sessionsView.js';
 import { TranscriptPanel } from './sessions/transcriptPanel.js';
 import { EngineStatusBarItem } from './statusBar.js';
 import { BrokenLinkFixes } from './vault/brokenLinkFixes.js';
+import { LastBackupWatch } from './vault/lastBackupWatch.js';
 import { VaultDiagnostics } from './vault/vaultDiagnostics.js';
 import { VaultStatusBarItem } from './vault/vaultStatusBar.js';
 import { VaultTreeProvider } from './vault/vaultTree.js';
@@ -28,7 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const engine = new EngineState(services);
   const sessions = new SessionsView(services);
   const vault = folder && new VaultWatch(folder);
-  const vaultTree = new VaultTreeProvider(vault);
+  const backups = folder && new LastBackupWatch(folder);
+  const vaultTree = new VaultTreeProvider(vault, backups);
   const mcp = new McpHost(services, vault && ((listener) => vault.onDidChange(listener)), log);
   const commands = [
     ...commandTable(engine, folder),
@@ -60,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
         void engine.refresh().then(() => sessions.refresh());
       }
       if (vault && berthConfig.affectsVault(event)) vault.excludeChanged(berthConfig.vaultExclude(vault.folder));
+      if (backups && berthConfig.affectsBackupAge(event)) void backups.refresh();
       if (berthConfig.affectsMcp(event)) void mcp.update();
     }),
     engine.onDidChange(() => void sessions.refresh()),
@@ -67,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
   if (vault) {
     context.subscriptions.push(
       vault,
+      ...(backups ? [backups] : []),
       new VaultStatusBarItem(vault),
       new VaultDiagnostics(vault),
       vscode.languages.registerCodeActionsProvider({ language: 'markdown', scheme: 'file' }, new BrokenLinkFixes(vault, services, log), BrokenLinkFixes.metadata),
@@ -78,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): void {
     sessions.start();
     services.startKeeper();
     vault?.start(services.get().vaults, berthConfig.vaultExclude(vault.folder));
+    backups?.start();
     void mcp.update();
   });
 }

@@ -62,6 +62,7 @@ export class WindowServices implements vscode.Disposable {
       dockerHost: berthConfig.dockerHost,
       vaultRoot: () => this.folder?.uri.fsPath,
       vaultExclude: () => berthConfig.vaultExclude(this.folder),
+      vaultRunIn: () => berthConfig.vaultRunIn(this.folder),
       mcpTokens: this.mcpTokens(core),
     });
     this.made = { core, sessions, vaults, operations };

@@ -43,6 +43,23 @@ export function commandTable(engine: EngineState, vaultFolder: vscode.WorkspaceF
         return undefined;
       },
     },
+    {
+      command: 'berth.isolation.check',
+      operation: 'isolation.check',
+      presentation: { kind: 'notification', title: 'probing a session’s isolation…' },
+      done(output, { log }) {
+        // The table is in the log (the adapter writes the operation's text there); the notification says where.
+        const { passed, rows } = output as { passed: boolean; rows: { check: string; passed: boolean; observed: string }[] };
+        const failed = rows.filter((row) => !row.passed);
+        const message = passed
+          ? `Berth: all ${rows.length} isolation checks passed.`
+          : `Berth: ${failed.length} of ${rows.length} isolation checks failed: ${failed.map((row) => `${row.check} (${row.observed})`).join('; ')}.`;
+        const show = passed ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+        void show(message, 'Show Report').then((choice) => {
+          if (choice) log.show(true);
+        });
+      },
+    },
     ...backupCommands(vaultFolder),
     ...repairCommands(vaultFolder),
   ];

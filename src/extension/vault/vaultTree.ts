@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { loadCore } from '../coreLoader.js';
 import type { VaultReport } from '../../core/index.js';
+import type { BackupStatus, LastBackupWatch } from './lastBackupWatch.js';
 import type { VaultState, VaultWatch } from './vaultWatch.js';
 
 /** A place in a note: the tree opens the note there. */
@@ -28,6 +29,7 @@ interface Group {
 type Node =
   | { kind: 'score'; report: VaultReport }
   | { kind: 'scoreLine'; label: string; description: string; tooltip: string }
+  | { kind: 'backup'; status: BackupStatus }
   | { kind: 'group'; group: Group }
   | { kind: 'entry'; entry: Entry; groupId: string }
   | { kind: 'message'; label: string; icon: string };
@@ -123,8 +125,14 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly vault: VaultWatch | undefined) {
-    this.subscription = vault?.onDidChange(() => this.changed.fire()) ?? new vscode.Disposable(() => undefined);
+  constructor(
+    private readonly vault: VaultWatch | undefined,
+    private readonly backups?: LastBackupWatch,
+  ) {
+    this.subscription = vscode.Disposable.from(
+      vault?.onDidChange(() => this.changed.fire()) ?? new vscode.Disposable(() => undefined),
+      backups?.onDidChange(() => this.changed.fire()) ?? new vscode.Disposable(() => undefined),
+    );
   }
 
   getChildren(node?: Node): Node[] {
@@ -143,7 +151,8 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
     if (!state || state.kind === 'scanning') return [];
     if (state.kind === 'failed') return [{ kind: 'message', label: state.message, icon: 'warning' }];
     const groups = groupsOf(state.report);
-    const roots: Node[] = [{ kind: 'score', report: state.report }, ...groups.map((group): Node => ({ kind: 'group', group }))];
+    const backup = this.backups?.status;
+    const roots: Node[] = [{ kind: 'score', report: state.report }, ...(backup ? [{ kind: 'backup', status: backup } as const] : []), ...groups.map((group): Node => ({ kind: 'group', group }))];
     if (groups.length === 0) roots.push({ kind: 'message', label: 'No problems found', icon: 'check' });
     return roots;
   }
@@ -167,6 +176,19 @@ export class VaultTreeProvider implements vscode.TreeDataProvider<Node>, vscode.
         item.description = node.description;
         item.tooltip = node.tooltip;
         item.iconPath = new vscode.ThemeIcon('dash');
+        return item;
+      }
+      case 'backup': {
+        const { status } = node;
+        const item = new vscode.TreeItem(status.file ? 'Last backup' : 'No backup yet');
+        item.id = 'backup';
+        item.description = status.file ? `${status.age}${status.stale ? ` (older than ${status.warnDays} days)` : ''}` : `back it up`;
+        item.iconPath = status.stale ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('archive');
+        item.tooltip = status.file
+          ? `${status.file}${status.stale ? `\nOlder than berth.vault.backupWarnDays (${status.warnDays} days): click to back up now.` : ''}`
+          : 'Berth has no backup of this vault in its backups folder: click to make one.';
+        item.contextValue = 'berth.vault.backupAge';
+        item.command = { command: 'berth.vault.backup', title: 'Back Up Vault' };
         return item;
       }
       case 'group': {
