@@ -7,7 +7,7 @@ import { ensureDocker } from '../test/support/docker.js';
 
 /** Files that serve the benches rather than being one. */
 const HELPERS = ['run.ts', 'table.ts', 'dockerRun.ts'];
-const NEEDS_DOCKER = ['sessions.ts', 'cli.ts', 'owners.ts', 'sessionsView.ts', 'mcp.ts'];
+const NEEDS_DOCKER = ['sessions.ts', 'cli.ts', 'owners.ts', 'sessionsView.ts', 'mcp.ts', 'egress.ts'];
 
 async function main(): Promise<number> {
   const only = process.argv.slice(2);
