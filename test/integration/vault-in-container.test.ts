@@ -101,6 +101,8 @@ test('the container is a hardened session without network, seeing the vault read
     [['/v', '/v', true], ['/o', '/o', false], [join(DIST, 'cli.js'), `${CLI_PATH}/cli.js`, true], [join(DIST, 'cli-engine.js'), `${CLI_PATH}/cli-engine.js`, true]],
   );
   assert.ok(!JSON.stringify(options).includes('docker.sock'));
+  const cached = cliContainerOptions(spec, 'abc', { mounts: [], workingDir: '/v', bundle: DIST, codeCache: '/c' });
+  assert.deepEqual(cached.HostConfig!.Mounts!.at(-1), { Type: 'bind', Source: '/c', Target: `${CLI_PATH}/cache/berth/code-cache`, ReadOnly: true }, 'the host’s code cache only read-only');
   assert.equal(options.Labels![LABEL.session], 'abc', 'labelled as a session, so that gc finds one left behind');
 
   // For real: a backup into the vault itself, mounted read-only, cannot be written.

@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
 import { BerthError } from '../../errors.js';
@@ -63,7 +65,7 @@ export async function runCliInContainer(service: SessionService, request: CliRun
     { invoker: invokingUser(), secrets: {}, insideContainer: true },
   );
   const id = newSessionId();
-  const options = cliContainerOptions(spec, id, { mounts: request.mounts, workingDir: request.workingDir, bundle });
+  const options = cliContainerOptions(spec, id, { mounts: request.mounts, workingDir: request.workingDir, bundle, codeCache: codeCacheOf(request.env ?? process.env) });
 
   await (await service.audit()).append({ origin: request.origin, action: 'container-run', session: id, provider: 'docker', detail: { image: settings.image, args: request.args, mounts: request.mounts } });
   const container = await docker.createContainer(options);
@@ -93,12 +95,22 @@ export async function runCliInContainer(service: SessionService, request: CliRun
  * The session's hardened container (containerOptions) with the workspace bind replaced by exactly
  * these mounts and the CLI bundle, read-only; never a network, whatever the settings say for shells.
  */
-export function cliContainerOptions(spec: SessionSpec, id: string, given: { mounts: ContainerMount[]; workingDir: string; bundle: string }): ContainerCreateOptions {
+export function cliContainerOptions(
+  spec: SessionSpec,
+  id: string,
+  given: { mounts: ContainerMount[]; workingDir: string; bundle: string; codeCache?: string | undefined },
+): ContainerCreateOptions {
   const options = containerOptions(spec, { name: containerName(id), labels: sessionLabels(spec, id, new Date(), BERTH_VERSION) });
-  const mounts = [...given.mounts, ...CLI_FILES.map((file) => ({ source: join(given.bundle, file), target: `${CLI_PATH}/${file}`, readOnly: true }))];
+  const mounts = [
+    ...given.mounts,
+    ...CLI_FILES.map((file) => ({ source: join(given.bundle, file), target: `${CLI_PATH}/${file}`, readOnly: true })),
+    // Read-only: the container may use what the host compiled, never leave code for the host to run.
+    ...(given.codeCache ? [{ source: given.codeCache, target: `${CLI_PATH}/cache/berth/code-cache`, readOnly: true }] : []),
+  ];
   return {
     ...options,
     WorkingDir: given.workingDir,
+    Env: [...(options.Env ?? []), ...(given.codeCache ? [`XDG_CACHE_HOME=${CLI_PATH}/cache`] : [])],
     HostConfig: {
       ...options.HostConfig,
       // Mounts, not Binds: a vault path may hold a colon or a comma.
@@ -107,6 +119,16 @@ export function cliContainerOptions(spec: SessionSpec, id: string, given: { moun
       NetworkMode: 'none',
     },
   };
+}
+
+/**
+ * The person's CLI code cache (the folder src/cli/codeCache.ts writes), when there is one: a V8
+ * cache made by another Node is rejected by V8 and costs nothing but the read.
+ */
+function codeCacheOf(env: NodeJS.ProcessEnv): string | undefined {
+  const base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  const folder = join(base, 'berth', 'code-cache');
+  return existsSync(folder) ? folder : undefined;
 }
 
 async function requireImage(docker: Docker, image: string): Promise<void> {
