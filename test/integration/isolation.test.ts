@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -7,7 +8,7 @@ import type { IsolationReport } from '../../src/core/isolation/check.js';
 import { LABEL } from '../../src/core/sessions/labels.js';
 import { OperationRegistry, silentContext } from '../../src/core/operations.js';
 import { BUSYBOX_IMAGE, busyboxImage } from '../support/images.js';
-import { cli, sessionSandbox } from '../support/sessions.js';
+import { cli, REPO, sessionSandbox } from '../support/sessions.js';
 
 /**
  * The tests run as root, and sessions run as the person who starts them: the sandbox stands for a
@@ -99,4 +100,20 @@ test('berth isolation check prints the table and exits 1 when a row fails', { ti
   const wrong = await cli(['isolation', 'check', '--user', 'admin'], { env });
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /root or uid:gid/);
+});
+
+test('every command README\'s "Isolation report" documents runs as it says', { timeout: 120_000 }, async () => {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const block = /```console\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('### Isolation report')))![1]!;
+  const commands = block.split('\n').filter((line) => line.startsWith('$ berth ')).map((line) => line.slice('$ berth '.length).trim().split(/\s+/));
+  assert.deepEqual(commands.map((args) => args.join(' ')), ['isolation check', 'isolation check --network host', 'isolation check --user root --json']);
+  const env = { ...box.env, BERTH_SESSION_USER: PERSON, BERTH_IMAGE: BUSYBOX_IMAGE };
+  const results = [];
+  for (const args of commands) results.push(await cli(args, { env }));
+  assert.deepEqual(results.map((r) => r.code), [0, 1, 1], results.map((r) => r.stderr).join('\n'));
+  // The output shown under the first command is what it prints, but for the pid and the scratch names.
+  const shown = block.split('\n').slice(1, block.split('\n').findIndex((line, i) => i > 0 && line.startsWith('$ ')));
+  const normalize = (text: string) => text.replace(/pid \d+/g, 'pid N').replace(/isolation-\w+\/host-only-[0-9a-f]+/, 'isolation-X/host-only-X').replace(/\(\d+\.\d s\)/, '(T)').replace(/ +/g, ' ');
+  assert.deepEqual(results[0]!.stdout.trim().split('\n').map(normalize), shown.map(normalize));
+  assert.deepEqual(failedRows(JSON.parse(results[2]!.stdout) as IsolationReport), ['uid']);
 });

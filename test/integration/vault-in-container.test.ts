@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -153,4 +154,25 @@ test('what is missing is named with what to do', { timeout: 60_000 }, async () =
   const missing = cli(['vault', 'health', join(box.root, 'no-vault'), '--in-container']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /No folder at/);
+});
+
+test('every command README\'s "In a container" documents runs as it says', { timeout: 120_000 }, async () => {
+  const home = join(box.root, 'home');
+  cpSync(join(FIXTURES, 'demo-vault'), join(home, 'Notes'), { recursive: true });
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const block = /```console\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('### In a container')))![1]!;
+  const commands = block
+    .split('\n')
+    .filter((line) => line.startsWith('$ berth '))
+    .map((line) => line.slice('$ berth '.length).trim().split(/\s+/).map((word) => word.replace(/^~(?=\/|$)/, home)));
+  assert.equal(commands.length, 3);
+  const outputs = commands.map((args) => {
+    const result = cli(args, { HOME: home });
+    assert.equal(result.code, 0, `berth ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout;
+  });
+  assert.match(outputs[0]!, /^Vault .*\/Notes\n/);
+  assert.match(outputs[1]!, /^Session: .*\nCHECK/);
+  assert.match(outputs[2]!, new RegExp(`to ${home}/Backups/Notes-`));
+  assert.equal(cli(['vault', 'verify', readdirSync(join(home, 'Backups')).map((name) => join(home, 'Backups', name))[0]!]).code, 0);
 });
