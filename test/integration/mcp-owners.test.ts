@@ -12,7 +12,8 @@ let world: McpWorld;
 
 before(async () => {
   world = await mcpWorld({
-    settings: { leaseGraceSeconds: GRACE, agents: { worker: `sh -c 'sleep "$0"; echo finished' {prompt}` } },
+    // The worker agent needs no network, and busybox has no egress relay.
+    settings: { leaseGraceSeconds: GRACE, agents: { worker: `sh -c 'sleep "$0"; echo finished' {prompt}` }, agentNetwork: 'none' },
     server: { idleTimeoutMs: 1500 },
   });
 });

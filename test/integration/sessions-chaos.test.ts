@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 before(async () => {
   await busyboxImage();
-  box = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1, leaseGraceSeconds: GRACE, agents: { worker: WORKER } } });
+  box = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1, leaseGraceSeconds: GRACE, agents: { worker: WORKER }, agentNetwork: 'none' } });
   env = { ...box.env, BERTH_IMAGE: BUSYBOX_IMAGE, BERTH_LEASE_GRACE: String(GRACE) };
 });
 after(async () => box.cleanup());

@@ -22,7 +22,7 @@ const invoke = <T>(name: string, input: unknown, context: OperationContext = ctx
 
 before(async () => {
   await busyboxImage();
-  box = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1, leaseGraceSeconds: GRACE, agents: { worker: WORKER }, maxSessionsPerOwner: 8 } });
+  box = await sessionSandbox({ settings: { image: BUSYBOX_IMAGE, stopGraceSeconds: 1, leaseGraceSeconds: GRACE, agents: { worker: WORKER }, agentNetwork: 'none', maxSessionsPerOwner: 8 } });
   env = { ...box.env, BERTH_IMAGE: BUSYBOX_IMAGE, BERTH_LEASE_GRACE: String(GRACE), BERTH_AGENT_WORKER: WORKER };
 });
 after(async () => box.cleanup());
@@ -86,7 +86,7 @@ test('a foreground session that ends ends the CLI with its exit code', { timeout
 });
 
 test('a headless agent run outlives its killed owner and finishes; it is kept until retention', { timeout: 90_000 }, async () => {
-  const { run, id } = await foreground(['--agent', 'worker', '--prompt', String(GRACE + 6)]);
+  const { run, id } = await foreground(['--agent', 'worker', '--network', 'none', '--prompt', String(GRACE + 6)]);
   assert.equal((await labelled(LABEL.session, id))[0]!.Labels[LABEL.policy], 'completion');
   run.kill('SIGKILL');
   await run;
