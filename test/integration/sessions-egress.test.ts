@@ -153,3 +153,16 @@ test('bad --allow values and --allow without egress are refused before anything 
   assert.equal(mismatch.code, 2);
   assert.match(mismatch.stderr, /--allow opens the egress door, and this session's network is none/);
 });
+
+test('an agent with secrets in an image without socat fails the start saying what the image needs, not that the hand-over failed', { timeout: 60_000 }, async () => {
+  const keyed = await sessionSandbox({ secrets: { ANTHROPIC_API_KEY: 'sk-ant-test-egress' }, settings: { image: BUSYBOX_IMAGE, agents: { idler: 'sleep 600 {prompt}' } } });
+  try {
+    await assert.rejects(
+      createOperationCatalog({ sessions: keyed.service }).invoke('session.start', { workspace: keyed.workspace, agent: 'idler', prompt: '1' }, ctx),
+      (error: Error & { code?: string }) => error.code === 'EGRESS_UNSUPPORTED' && /need socat/.test(error.message),
+    );
+    assert.equal((await keyed.containers()).length, 0);
+  } finally {
+    await keyed.cleanup();
+  }
+});

@@ -362,7 +362,7 @@ test('18. session exec -i passes standard input; without -i the command reads no
 
 test('18. berth session attach connects a terminal to an interactive session', { timeout: 60_000 }, async () => {
   const env = { ...box.env, BERTH_IMAGE: BUSYBOX_IMAGE, BERTH_AGENT_TTYSH: 'sh' };
-  const started = await cli(['session', 'start', '--agent', 'ttysh', '--workspace', box.workspace, '--json'], { env });
+  const started = await cli(['session', 'start', '--agent', 'ttysh', '--network', 'none', '--workspace', box.workspace, '--json'], { env });
   assert.equal(started.code, 0, started.stderr);
   const session = JSON.parse(started.stdout) as Session;
   assert.equal(session.interactive, true);

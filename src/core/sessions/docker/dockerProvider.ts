@@ -204,7 +204,15 @@ export class DockerProvider implements ExecutionProvider {
       const container = await step(creating, 'creating the container');
       await step(container.start(), 'starting the container');
       if (Object.keys(spec.secrets).length > 0) {
-        await step(this.handOffSecrets(container, spec.secrets), 'handing over the secrets');
+        // A session whose entry script refused to go on (no egress relay) has ended already: say why, not that the hand-over failed.
+        await step(
+          this.handOffSecrets(container, spec.secrets).catch(async (error: unknown) => {
+            const { State } = await container.inspect();
+            if (!State.Running && (State.ExitCode === 126 || State.ExitCode === 127)) throw await this.commandFailed(container, spec, State.ExitCode);
+            throw error;
+          }),
+          'handing over the secrets',
+        );
       }
       const started = session(id, name, created.toISOString());
       const idles = spec.command.length === IDLE_COMMAND.length && spec.command.every((word, i) => word === IDLE_COMMAND[i]);
