@@ -229,6 +229,15 @@ export class DockerProvider implements ExecutionProvider {
         .getContainer(name)
         .remove({ force: true, v: true })
         .catch(() => undefined);
+      // Two removals race (the engine answers the second "already in progress"): the start fails
+      // only once the container is gone, so that nothing is left when the caller looks.
+      for (const until = Date.now() + 5000; Date.now() < until; await sleep(50)) {
+        const there = await this.docker
+          .getContainer(name)
+          .inspect()
+          .then(() => true, (inspectError: unknown) => !isNotFound(inspectError));
+        if (!there) break;
+      }
       throw startError(error, spec);
     }
   }
