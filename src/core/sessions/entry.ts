@@ -86,7 +86,7 @@ function forwarder({ socket, port }: Forwarder): string[] {
   const listening = ` 0100007F:${port.toString(16).toUpperCase().padStart(4, '0')} `;
   return [
     'if ! command -v socat >/dev/null 2>&1; then echo "berth: egress sessions need socat in the image, which relays the proxy port to the door; the default agent image has it (berth image build)" >&2; exit 126; fi',
-    `socat TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:${socket} </dev/null >/dev/null 2>&1 &`,
+    `socat -b 262144 TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:${socket} </dev/null >/dev/null 2>&1 &`,
     'i=0',
     `while ! grep -q '${listening}' /proc/net/tcp 2>/dev/null; do`,
     '  i=$((i+1))',
