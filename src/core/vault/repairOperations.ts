@@ -13,6 +13,10 @@ import type * as Diff from './repair/diff.js';
 import type * as Plan from './repair/plan.js';
 import type * as Renames from './repair/renames.js';
 import type * as Undo from './repair/undo.js';
+import type * as InContainer from './container/vaultInContainer.js';
+import type { SessionService } from '../sessions/service.js';
+import { isolationReportSchema } from '../isolation/report.js';
+import { inContainerInput, runsInContainer, withIsolation } from './vaultOperation.js';
 
 export interface VaultRepairDependencies {
   /** The vault folder when the input names none (the open workspace folder); else the working folder. */
@@ -20,6 +24,9 @@ export interface VaultRepairDependencies {
   vaultExclude?: () => readonly string[];
   /** Where the state folder is (XDG_STATE_HOME) for backups and the journal; the process's environment when absent. */
   env?: NodeJS.ProcessEnv;
+  vaultRunIn?: () => 'local' | 'container';
+  sessions?: SessionService;
+  dockerHost?: () => string | undefined;
 }
 
 const place = { line: z.number().int().optional(), column: z.number().int().optional() };
@@ -143,8 +150,9 @@ export function createVaultRepairOperations(deps: VaultRepairDependencies) {
         .regex(/^[0-9a-f]{64}$/, 'a plan’s digest: 64 hex digits')
         .optional()
         .describe('Apply only if the plan’s digest is this one (the plan a person reviewed)'),
+      ...inContainerInput,
     }),
-    output: repairOutputSchema,
+    output: repairOutputSchema.extend({ isolation: isolationReportSchema.optional().describe('With inContainer and verbose: the container’s isolation report') }),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     cli: {
       command: ['vault', 'repair'],
@@ -153,11 +161,20 @@ export function createVaultRepairOperations(deps: VaultRepairDependencies) {
         'berth vault repair ~/Notes  # the plan and its diff; nothing is written',
         'berth vault repair ~/Notes --stub "Reading List" --remove-empty',
         'berth vault repair ~/Notes --apply  # backs up, applies, prints the score before and after',
+        'berth vault repair ~/Notes --apply --in-container  # in a container without network: the vault writable only for this',
       ],
     },
     async run(input, ctx) {
       const root = callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');
       const exclude = input.exclude ?? deps.vaultExclude?.() ?? [];
+      if (runsInContainer(input.inContainer, deps)) {
+        const { repairInContainer } = require('./container/vaultInContainer.js') as typeof InContainer;
+        return repairInContainer(
+          deps,
+          { root, apply: input.apply, stub: input.stub, removeEmpty: input.removeEmpty, exclude, expect: input.expect, verbose: input.verbose === true },
+          ctx,
+        );
+      }
       const { planRepair, sha256 } = require('./repair/plan.js') as typeof Plan;
       const { planDiff } = require('./repair/diff.js') as typeof Diff;
       const { gitRenames } = require('./repair/renames.js') as typeof Renames;
@@ -197,7 +214,7 @@ export function createVaultRepairOperations(deps: VaultRepairDependencies) {
       const after = (await scan(root, exclude, ctx)).report().score;
       return { ...output, applied: { ...applied, scoreAfter: after } };
     },
-    format: formatRepair,
+    format: (output) => withIsolation(formatRepair(output), output),
   });
 
   const undo = defineOperation({

@@ -33,6 +33,8 @@ export interface CliRunRequest {
   origin: Origin;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** Plain variables for the CLI inside (where its state folder is mounted, say). */
+  containerEnv?: Record<string, string>;
 }
 
 export interface CliRun {
@@ -65,7 +67,13 @@ export async function runCliInContainer(service: SessionService, request: CliRun
     { invoker: invokingUser(), secrets: {}, insideContainer: true },
   );
   const id = newSessionId();
-  const options = cliContainerOptions(spec, id, { mounts: request.mounts, workingDir: request.workingDir, bundle, codeCache: codeCacheOf(request.env ?? process.env) });
+  const options = cliContainerOptions(spec, id, {
+    mounts: request.mounts,
+    workingDir: request.workingDir,
+    bundle,
+    codeCache: codeCacheOf(request.env ?? process.env),
+    ...(request.containerEnv ? { env: request.containerEnv } : {}),
+  });
 
   await (await service.audit()).append({ origin: request.origin, action: 'container-run', session: id, provider: 'docker', detail: { image: settings.image, args: request.args, mounts: request.mounts } });
   const container = await docker.createContainer(options);
@@ -98,7 +106,7 @@ export async function runCliInContainer(service: SessionService, request: CliRun
 export function cliContainerOptions(
   spec: SessionSpec,
   id: string,
-  given: { mounts: ContainerMount[]; workingDir: string; bundle: string; codeCache?: string | undefined },
+  given: { mounts: ContainerMount[]; workingDir: string; bundle: string; codeCache?: string | undefined; env?: Record<string, string> },
 ): ContainerCreateOptions {
   const options = containerOptions(spec, { name: containerName(id), labels: sessionLabels(spec, id, new Date(), BERTH_VERSION) });
   const mounts = [
@@ -110,7 +118,7 @@ export function cliContainerOptions(
   return {
     ...options,
     WorkingDir: given.workingDir,
-    Env: [...(options.Env ?? []), ...(given.codeCache ? [`XDG_CACHE_HOME=${CLI_PATH}/cache`] : [])],
+    Env: [...(options.Env ?? []), ...(given.codeCache ? [`XDG_CACHE_HOME=${CLI_PATH}/cache`] : []), ...Object.entries(given.env ?? {}).map(([name, value]) => `${name}=${value}`)],
     HostConfig: {
       ...options.HostConfig,
       // Mounts, not Binds: a vault path may hold a colon or a comma.

@@ -10,6 +10,7 @@ import { settingsFromEnv } from '../../sessions/settings.js';
 import { printable } from '../../text.js';
 import { vaultBackupFolder } from '../backup/retention.js';
 import { backupOutputSchema } from '../backupOperations.js';
+import { repairOutputSchema } from '../repairOperations.js';
 import { vaultReportSchema, type VaultReport } from '../reportSchema.js';
 import { checkVaultFolder } from '../walk.js';
 import { runCliInContainer, type CliRun, type ContainerMount } from './runCli.js';
@@ -106,6 +107,46 @@ export async function backupInContainer(
     ...(deps.env ? { env: deps.env } : {}),
   });
   const result = parsed(run, backupOutputSchema, 'The vault backup');
+  return { ...result, ...(await isolationIf(request.verbose, service, run.image, ctx)) };
+}
+
+/**
+ * A repair by Berth's CLI in a container: a plan sees the vault read-only; an applied repair gets it
+ * read-write, with only the folders it writes besides (its backups and its undo journal, under the
+ * person's state folder at their own paths, which the CLI inside is pointed at), so that `berth
+ * vault undo` on the host finds the journal.
+ */
+export async function repairInContainer(
+  deps: ContainerDependencies,
+  request: { root: string; apply: boolean; stub: readonly string[]; removeEmpty: boolean; exclude: readonly string[]; expect?: string | undefined; verbose: boolean },
+  ctx: OperationContext,
+): Promise<z.infer<typeof repairOutputSchema> & { isolation?: IsolationReport }> {
+  const realRoot = await checkVaultFolder(request.root);
+  const state = stateDir(deps.env);
+  const written = [join(state, 'backups'), join(state, 'repairs')];
+  if (request.apply) await Promise.all(written.map((folder) => mkdir(folder, { recursive: true, mode: 0o700 })));
+  const service = serviceOf(deps);
+  ctx.progress({ message: request.apply ? 'Repairing the vault in a container…' : 'Planning the repair in a container…' });
+  const run = await runCliInContainer(service, {
+    args: [
+      'vault',
+      'repair',
+      realRoot,
+      '--json',
+      ...(request.apply ? ['--apply'] : []),
+      ...request.stub.map((target) => `--stub=${target}`),
+      ...(request.removeEmpty ? ['--remove-empty'] : []),
+      ...excludeArgs(request.exclude),
+      ...(request.expect ? [`--expect=${request.expect}`] : []),
+    ],
+    mounts: [{ source: realRoot, target: realRoot, readOnly: !request.apply }, ...(request.apply ? written.map((folder) => ({ source: folder, target: folder, readOnly: false })) : [])],
+    workingDir: realRoot,
+    origin: ctx.origin,
+    signal: ctx.signal,
+    containerEnv: { XDG_STATE_HOME: dirname(state) },
+    ...(deps.env ? { env: deps.env } : {}),
+  });
+  const result = parsed(run, repairOutputSchema, 'The vault repair');
   return { ...result, ...(await isolationIf(request.verbose, service, run.image, ctx)) };
 }
 
