@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { LABEL } from '../../src/core/sessions/labels.js';
 import { launchBrowser, runCommand, screenshot } from '../support/browser.js';
-import { agentImage, busyboxImage } from '../support/images.js';
+import { agentImage } from '../support/images.js';
 import { startMessagesApi, type MessagesApiStandIn } from '../support/messagesApi.js';
 import { eventually, sessionSandbox } from '../support/sessions.js';
 import { startCodeServer, type CodeServer } from '../support/workbench.js';
@@ -52,7 +52,8 @@ function processTree(root: number): number[] {
 }
 
 before(async () => {
-  const [busybox] = await Promise.all([busyboxImage(), agentImage()]);
+  // One image for both sessions (the agent image has a shell): no settings change mid-test for VS Code to pick up late.
+  const agent = await agentImage();
   box = await sessionSandbox();
   // A Bash call that outlasts the grace period: the run is still working when the window dies.
   api = await startMessagesApi([{ tool: 'Bash', input: { command: `timeout ${GRACE + 15} tail -f /dev/null; echo slept` } }, { text: FINAL_TEXT }]);
@@ -60,7 +61,7 @@ before(async () => {
   await writeFile(
     join(box.workspace, '.vscode', 'settings.json'),
     JSON.stringify({
-      'berth.sessions.image': busybox,
+      'berth.sessions.image': agent,
       'berth.sessions.leaseGraceSeconds': GRACE,
       'berth.sessions.network.agents': 'host',
       'berth.sessions.environment': { ANTHROPIC_BASE_URL: api.url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
@@ -103,15 +104,6 @@ test('a window whose extension host is killed: its shell stops after the grace p
   await page.keyboard.type(KEY);
   await page.keyboard.press('Enter');
   await page.locator('.notification-toast', { hasText: 'the Anthropic API key is stored' }).waitFor({ state: 'visible', timeout: 10_000 });
-  await writeFile(
-    join(box.workspace, '.vscode', 'settings.json'),
-    JSON.stringify({
-      'berth.sessions.image': await agentImage(),
-      'berth.sessions.leaseGraceSeconds': GRACE,
-      'berth.sessions.network.agents': 'host',
-      'berth.sessions.environment': { ANTHROPIC_BASE_URL: api.url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
-    }),
-  );
   await runCommand(page, 'Berth: New Claude Code Session');
   await page.locator('.quick-input-widget', { hasText: 'What should Claude Code do?' }).waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.type('Sleep a while, then say so.');
@@ -121,7 +113,9 @@ test('a window whose extension host is killed: its shell stops after the grace p
   assert.equal(run.policy, 'completion');
   assert.equal(run.owner, shell.owner, 'one owner: the window');
   // Busy in its Bash call: the API has been asked once and answered with the tool call.
-  await eventually(() => api.requests.some((request) => Array.isArray(request.body.tools) && request.body.tools.length > 0), 60_000, 'the run to reach its tool call');
+  await eventually(() => api.requests.some((request) => Array.isArray(request.body.tools) && request.body.tools.length > 0), 120_000, 'the run to reach its tool call').catch((error: Error) => {
+    throw new Error(`${error.message}; the run printed:\n${execFileSync('docker', ['logs', '--tail', '20', `berth-${runId}`], { encoding: 'utf8' })}`);
+  });
   await screenshot(page, 'owners-01-window-with-sessions');
 
   // The window dies: its extension host first, then the rest of code-server, so nothing restarts it.
