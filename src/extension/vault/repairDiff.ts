@@ -15,12 +15,21 @@ class RepairDocuments implements vscode.TextDocumentContentProvider {
   set(texts: Map<string, string>): void {
     const old = [...this.texts.keys()];
     this.texts = texts;
-    for (const key of new Set([...old, ...texts.keys()])) this.changed.fire(vscode.Uri.from({ scheme: SCHEME, path: key }));
+    for (const key of new Set([...old, ...texts.keys()])) this.changed.fire(planUri(key));
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.path) ?? '';
+    return this.texts.get(`${uri.query}${uri.path}`) ?? '';
   }
+}
+
+/**
+ * A side of a file in the plan: the same path on both sides (the side is the query), so that the
+ * diff view names the file once instead of showing it as renamed from /before to /after.
+ */
+function planUri(key: string): vscode.Uri {
+  const slash = key.indexOf('/');
+  return vscode.Uri.from({ scheme: SCHEME, path: key.slice(slash), query: key.slice(0, slash) });
 }
 
 let documents: RepairDocuments | undefined;
@@ -58,9 +67,9 @@ export async function showRepairDiff(plan: BerthCore.RepairOutput, core: typeof 
           before,
           plan.edits.textEdits.filter((edit) => edit.path === path),
         ));
-    texts.set(`/before/${path}`, before);
-    texts.set(`/after/${path}`, after);
-    resources.push([uri, vscode.Uri.from({ scheme: SCHEME, path: `/before/${path}` }), vscode.Uri.from({ scheme: SCHEME, path: `/after/${path}` })]);
+    texts.set(`before/${path}`, before);
+    texts.set(`after/${path}`, after);
+    resources.push([uri, planUri(`before/${path}`), planUri(`after/${path}`)]);
   }
   provider().set(texts);
   try {
