@@ -6,7 +6,6 @@ import type { Origin } from '../operations.js';
 import type { CallContext, SessionService } from '../sessions/service.js';
 import type { Session } from '../sessions/types.js';
 import { PROBES, type IsolationRow, type ProbeContext, type ProbeRun } from './probes.js';
-import { withSettings } from './settingsView.js';
 
 export interface IsolationOptions {
   image?: string;
@@ -41,7 +40,7 @@ const PROBE_TIMEOUT_MS = 15_000;
  */
 export async function checkIsolation(service: SessionService, options: IsolationOptions): Promise<IsolationReport> {
   const started = performance.now();
-  const sessions = options.user ? withSettings(service, { user: options.user }) : service;
+  const sessions = options.user ? service.withSettings({ user: options.user }) : service;
   const call: CallContext = { origin: options.origin, ...(options.signal ? { signal: options.signal } : {}), ...(options.warn ? { warn: options.warn } : {}) };
   const scratch = await mkdtemp(join(tmpdir(), 'berth-isolation-'));
   const workspace = join(scratch, 'workspace');

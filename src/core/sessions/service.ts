@@ -81,6 +81,16 @@ export class SessionService {
     return { ...defaultSettings(), ...this.deps.settings?.() };
   }
 
+  /**
+   * The same engine, secrets and door with some settings changed, for a check that must start a
+   * session relaxed (as root, say) without touching the person's settings. It owns nothing: what
+   * it starts is detached, and it holds no lease of its own.
+   */
+  withSettings(overrides: Partial<SessionSettings>): SessionService {
+    const { owner: _owner, ...deps } = this.deps;
+    return new SessionService({ ...deps, settings: () => ({ ...this.deps.settings?.(), ...overrides }) });
+  }
+
   async secrets(): Promise<Record<string, string>> {
     const values = (await this.deps.secrets?.()) ?? {};
     return Object.fromEntries(Object.entries(values).filter(([, value]) => value));
