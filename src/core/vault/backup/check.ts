@@ -70,13 +70,20 @@ export function checkContents(contents: ArchiveContents): { manifest?: Manifest;
   }
   // By vault path: a long name's pax record drops the trailing "/" a folder's header has.
   const records = new Map(manifest.entries.map((record) => [record.path, record]));
+  // Damage in the compressed data travels: deflate copies earlier bytes forward, so one flipped
+  // byte can also change a path in the manifest. An entry whose content the manifest knows under
+  // another path was not damaged itself; the entries whose content nobody knows come first.
+  const byContent = new Map(manifest.entries.flatMap((record) => (record.type === 'file' ? [[record.sha256, record] as const] : [])));
+  const secondary: Problem[] = [];
   const seen = new Set<string>();
   // Damage found first is the cause; the differences it leads to after it would only repeat it.
   const hashed = !damage ? contents.entries : contents.entries.filter((entry) => entry.sha256 !== undefined || entry.type !== 'File');
   for (const entry of hashed) {
     const path = vaultPath(entry.path);
     const record = entry.path.startsWith(VAULT_PREFIX) ? records.get(path) : undefined;
-    if (!record) problems.push({ path, problem: 'it is in the archive but not in its manifest' });
+    const twin = !record && entry.sha256 !== undefined ? byContent.get(entry.sha256) : undefined;
+    if (twin) secondary.push({ path, problem: `the manifest holds its content under another path (${twin.path}), so the damage reached the manifest` });
+    else if (!record) problems.push({ path, problem: 'it is in the archive but not in its manifest' });
     else if (seen.has(path)) problems.push({ path, problem: 'it appears twice in the archive' });
     else for (const problem of differences(entry, record)) problems.push({ path, problem });
     seen.add(path);
@@ -84,6 +91,7 @@ export function checkContents(contents: ArchiveContents): { manifest?: Manifest;
   if (!damage) {
     for (const [path, record] of records) if (!seen.has(path)) problems.push({ path: record.path, problem: 'it is in the manifest but missing from the archive' });
   }
+  problems.push(...secondary);
   whole();
   return { manifest, problems };
 }
