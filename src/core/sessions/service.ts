@@ -403,6 +403,12 @@ export class SessionService {
   async reconcile(context: CallContext, options: { dryRun?: boolean } = {}): Promise<ReconcileOutcome[]> {
     const providers = await this.providers();
     const settings = this.settings();
+    // The marks before the list: a starter found dead here made all it will make before the list
+    // below, so a mark whose session the list lacks made nothing (or its create is still in the
+    // engine's hands, which the start timeout bounds).
+    const marks = new StartMarks(settings.startsDir);
+    const marked = await marks.abandoned();
+    const abandoned = new Set(marked.map((mark) => mark.id));
     const sessions = await this.list({ all: true });
     const leases = await this.leaseAges(sessions);
     const ended = sessions.filter((s) => s.state === 'exited' || s.state === 'dead');
@@ -412,8 +418,6 @@ export class SessionService {
         ? await Promise.all(ended.map(async (s) => [s.id, await byKind.get(s.provider)?.finishedAt(s.id).catch(() => undefined)] as const))
         : [],
     );
-    const marks = new StartMarks(settings.startsDir);
-    const abandoned = new Set(await marks.abandoned());
     const plan = planReconcile(sessions, {
       abandoned,
       now: Date.now(),
@@ -425,8 +429,8 @@ export class SessionService {
     });
     if (options.dryRun) return plan.map((action) => ({ ...action, done: false }));
     const planned = new Set(plan.map((action) => action.id));
-    // A killed start that made nothing leaves only its mark.
-    await Promise.all([...abandoned].filter((id) => !planned.has(id)).map((id) => marks.clear(id)));
+    // A killed start that made nothing leaves only its mark, cleared once no create of it can still land.
+    await Promise.all(marked.filter((mark) => !planned.has(mark.id) && mark.ageMs > settings.startTimeoutMs).map((mark) => marks.clear(mark.id)));
     // Warm containers nobody claimed within the maximum age are no one's session: the providers' own reap.
     await Promise.all(providers.map((provider) => provider.reap().catch(() => [])));
     await this.tendDoors(sessions, abandoned, context);

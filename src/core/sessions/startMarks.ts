@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pidStartTime, processAlive } from './pids.js';
 
@@ -20,24 +20,26 @@ export class StartMarks {
     await rm(join(this.dir, id), { force: true });
   }
 
-  /** The ids of starts whose starter no longer runs. */
-  async abandoned(): Promise<string[]> {
+  /** The starts whose starter no longer runs, with how long ago their mark was written. */
+  async abandoned(now = Date.now()): Promise<{ id: string; ageMs: number }[]> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
     const gone = await Promise.all(
       names
         .filter((name) => /^[0-9a-f]{12}$/.test(name))
         .map(async (name) => {
-          const text = await readFile(join(this.dir, name), 'utf8').catch(() => undefined);
-          if (text === undefined) return undefined;
+          const path = join(this.dir, name);
+          const [text, info] = await Promise.all([readFile(path, 'utf8').catch(() => undefined), stat(path).catch(() => undefined)]);
+          if (text === undefined || !info) return undefined;
+          const gone = { id: name, ageMs: Math.max(0, now - info.mtimeMs) };
           try {
             const { pid, pidStart } = JSON.parse(text) as { pid: number; pidStart: string | null };
-            return processAlive(pid, pidStart ?? undefined) ? undefined : name;
+            return processAlive(pid, pidStart ?? undefined) ? undefined : gone;
           } catch {
             // A mark that is not whole: its starter died writing it (a mark is written before anything is created).
-            return name;
+            return gone;
           }
         }),
     );
-    return gone.filter((name): name is string => name !== undefined);
+    return gone.filter((mark): mark is { id: string; ageMs: number } => mark !== undefined);
   }
 }
