@@ -111,9 +111,9 @@ test('every command README\'s "Isolation report" documents runs as it says', { t
   const results = [];
   for (const args of commands) results.push(await cli(args, { env }));
   assert.deepEqual(results.map((r) => r.code), [0, 1, 1], results.map((r) => r.stderr).join('\n'));
-  // The output shown under the first command is what it prints, but for the pid and the scratch names.
+  // The output shown under the first command is what it prints, but for the pids and the scratch names.
   const shown = block.split('\n').slice(1, block.split('\n').findIndex((line, i) => i > 0 && line.startsWith('$ ')));
-  const normalize = (text: string) => text.replace(/pid \d+/g, 'pid N').replace(/isolation-\w+\/host-only-[0-9a-f]+/, 'isolation-X/host-only-X').replace(/\(\d+\.\d s\)/, '(T)').replace(/ +/g, ' ');
+  const normalize = (text: string) => text.replace(/pid \d+/g, 'pid N').replace(/processes visible \([\d, ]+\)/, 'processes visible (P)').replace(/isolation-\w+\/host-only-[0-9a-f]+/, 'isolation-X/host-only-X').replace(/\(\d+\.\d s\)/, '(T)').replace(/ +/g, ' ');
   assert.deepEqual(results[0]!.stdout.trim().split('\n').map(normalize), shown.map(normalize));
   assert.deepEqual(failedRows(JSON.parse(results[2]!.stdout) as IsolationReport), ['uid']);
 });
