@@ -59,17 +59,15 @@ test('Repair Vault… shows the plan as a diff and writes nothing until Apply; A
   assert.ok(backups.some((name) => String(name).endsWith('.tar.gz')), 'a backup was made first');
   await screenshot(page, 'repair-02-applied');
 
-  // Wait for the repair's own notification to go, so that what follows is Undo's.
-  await done.locator('.codicon-notifications-clear').click().catch(() => undefined);
-  await runCommand(page, 'Berth: Undo Last Repair');
-  await page.locator('.notification-toast').first().waitFor({ state: 'visible', timeout: 60_000 }).catch(() => undefined);
-  const said = await page.locator('.notification-toast').allInnerTexts();
+  // The repair's progress ends with it; then Undo, from the button its notification offers.
+  await page.locator('.notification-toast', { hasText: 'repairing the vault' }).waitFor({ state: 'hidden', timeout: 60_000 });
+  await done.getByRole('button', { name: 'Undo Last Repair' }).click();
   await page
     .locator('.notification-toast', { hasText: 'last repair undone' })
     .waitFor({ state: 'visible', timeout: 60_000 })
     .catch(async (error: Error) => {
       await screenshot(page, 'repair-03-undo-failed');
-      throw new Error(`${error.message}\nNotifications: ${said.join(' | ')}`);
+      throw new Error(`${error.message}\nNotifications: ${(await page.locator('.notification-toast').allInnerTexts()).join(' | ')}`);
     });
   await eventually(async () => (await readFile(join(vault, 'Welcome.md'), 'utf8')) === original, 10_000, 'the note as it was, byte for byte');
   await screenshot(page, 'repair-03-undone');
