@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { BlockList, connect, isIP, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { isAllowed, type AllowEntry } from './allowlist.js';
 
 /**
@@ -28,34 +29,12 @@ export interface DoorOptions {
   onRequest(request: DoorRequest): void;
 }
 
-const PRIVATE = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  PRIVATE.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  PRIVATE.addSubnet(network, prefix, 'ipv6');
-}
-
+/**
+ * Only public unicast addresses are reached: ipaddr.js names every other range (loopback, private,
+ * link-local, carrier-grade NAT, unique-local, multicast, reserved...), IPv4 inside IPv6 included.
+ */
 function isPrivate(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
-  return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+  return ipaddr.process(address).range() !== 'unicast';
 }
 
 class Refused extends Error {}
