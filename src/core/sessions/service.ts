@@ -273,9 +273,14 @@ export class SessionService {
     return session;
   }
 
-  async list(options: { all?: boolean } = {}): Promise<Session[]> {
+  /** The providers' sessions as their records say, without the lease and door state `list` adds. */
+  private async recorded(options: { all?: boolean }): Promise<Session[]> {
     const lists = await Promise.all((await this.providers()).map((provider) => provider.list(options)));
-    const sessions = lists.flat().sort((a, b) => b.created.localeCompare(a.created));
+    return lists.flat().sort((a, b) => b.created.localeCompare(a.created));
+  }
+
+  async list(options: { all?: boolean } = {}): Promise<Session[]> {
+    const sessions = await this.recorded(options);
     const leases = await this.leaseAges(sessions);
     const now = Date.now();
     const { egressDir } = this.settings();
@@ -376,7 +381,8 @@ export class SessionService {
    */
   private async checkCaps(spec: SessionSpec, created?: Session): Promise<void> {
     const { maxSessionsPerOwner, maxSessions } = this.settings();
-    const live = (await this.list({ all: true }).catch(() => [] as Session[])).filter((s) => s.state === 'running' || s.state === 'starting' || s.id === created?.id);
+    // States and owners are all a cap needs: the records, without the lease and door reads of list().
+    const live = (await this.recorded({ all: true }).catch(() => [] as Session[])).filter((s) => s.state === 'running' || s.state === 'starting' || s.id === created?.id);
     const mine = live.filter((s) => s.owner === spec.ownership.owner);
     const over = (list: Session[], cap: number) => (created ? list.length > cap : list.length >= cap);
     if (over(mine, maxSessionsPerOwner)) {
