@@ -2,7 +2,7 @@
 import * as esbuild from 'esbuild';
 import { chmod } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -25,19 +25,19 @@ const withoutBuildKitSessions = {
   },
 };
 
-// docker-modem requires ssh2 at startup, though only ssh:// engines use it, and ssh2 is more than half
-// of dockerode's load time. A stand-in with the same signature requires it on the first ssh:// connection.
+// docker-modem requires ssh2 at startup, though only ssh:// engines use it, and ssh2 with its crypto
+// is a quarter of a bundle (730 KB) that every run would read. A stand-in with the same signature
+// requires dist/docker-ssh.js, a bundle of its own, on the first ssh:// connection.
+const SSH_BUNDLE = './docker-ssh.js';
 const sshOnDemand = {
   name: 'ssh-on-demand',
   setup(build) {
-    build.onResolve({ filter: /^\.\/ssh$/ }, (args) =>
-      args.importer.includes('node_modules/docker-modem/') ? { path: resolve(args.resolveDir, 'ssh.js'), namespace: 'berth-ssh' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'berth-ssh' }, (args) => ({
-      contents: `module.exports = function (options) { return require(${JSON.stringify(args.path)})(options); };`,
-      resolveDir: dirname(args.path),
+    build.onResolve({ filter: /^\.\/ssh$/ }, (args) => (args.importer.includes('node_modules/docker-modem/') ? { path: args.path, namespace: 'berth-ssh' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'berth-ssh' }, () => ({
+      contents: `module.exports = function (options) { return require(${JSON.stringify(SSH_BUNDLE)})(options); };`,
       loader: 'js',
     }));
+    build.onResolve({ filter: /^\.\/docker-ssh\.js$/ }, (args) => (args.namespace === 'berth-ssh' ? { path: args.path, external: true } : undefined));
   },
 };
 
@@ -89,6 +89,7 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   { ...common, entryPoints: ['src/cli/engine.ts'], outfile: 'dist/cli-engine.js' },
+  { ...common, plugins: [], entryPoints: ['node_modules/docker-modem/lib/ssh.js'], outfile: `dist/${SSH_BUNDLE.slice(2)}` },
   // The transcript webview's script: it renders the agent's markdown in the browser, so markdown-it
   // stays out of dist/extension.js (src/extension/sessions/transcriptPanel.ts).
   { entryPoints: ['media/transcript/main.js'], outfile: 'dist/transcript.js', bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', sourcemap: true, minify: production, logLevel: 'info' },

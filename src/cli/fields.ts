@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AnyOperation } from '../core/operations.js';
 
 export type FieldKind = 'boolean' | 'string' | 'number' | 'string[]';

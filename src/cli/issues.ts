@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { InputError } from '../core/errors.js';
 import type { Command } from './command.js';
 import { argumentName, type Field } from './fields.js';

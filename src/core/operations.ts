@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BerthError, InputError } from './errors.js';
 import type { SessionOwner } from './sessions/owner.js';
 import type { EditSet } from './vault/edits.js';

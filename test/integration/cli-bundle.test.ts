@@ -63,3 +63,12 @@ test('dist/cli.js runs a command through dist/cli-engine.js, whose code cache th
   const reread = statSync(join(folder, name!));
   assert.deepEqual([reread.ino, reread.mtimeMs], [written.ino, written.mtimeMs], 'V8 refused the cache, so it was written again');
 });
+
+test('an ssh:// engine loads the ssh client, a bundle of its own (dist/docker-ssh.js), on its first connection', () => {
+  assert.ok(statSync(join(dist, 'cli-engine.js')).size < 2_500_000, `dist/cli-engine.js is ${statSync(join(dist, 'cli-engine.js')).size} bytes: did ssh2 go back in?`);
+  // Port 1 on loopback refuses at once: the refusal comes from the ssh client, which therefore loaded.
+  const result = run(join(dist, 'cli.js'), ['session', 'list'], { ...process.env, DOCKER_HOST: 'ssh://nobody@127.0.0.1:1', BERTH_PROVIDER: 'docker' });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /No Docker engine at ssh:\/\/nobody@127\.0\.0\.1:1: the connection was refused/);
+  assert.doesNotMatch(result.stderr, /Cannot find module/);
+});

@@ -57,7 +57,7 @@ test('the .vsix is a zip whose extension/package.json is the manifest', async ()
 
 test('it holds the five bundles and every file the manifest and the engine load', () => {
   const manifest = JSON.parse(text('extension/package.json'));
-  const needed = new Set(['dist/extension.js', 'dist/core.js', 'dist/cli.js', 'dist/cli-engine.js', 'media/agent-image/Dockerfile', 'LICENSE.txt', 'readme.md']);
+  const needed = new Set(['dist/extension.js', 'dist/core.js', 'dist/cli.js', 'dist/cli-engine.js', 'dist/docker-ssh.js', 'media/agent-image/Dockerfile', 'LICENSE.txt', 'readme.md']);
   // The transcript panel's webview loads these at run time (src/extension/sessions/transcriptPanel.ts).
   needed.add('dist/transcript.js').add('media/transcript/transcript.css');
   needed.add(posix.normalize(manifest.main));
@@ -80,6 +80,6 @@ test('the packaged README is the repository README, its links as written', async
 
 test('it holds nothing else: no sources, tests, dependencies or source maps', () => {
   const expected =
-    /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|core|cli|cli-engine|transcript)\.js|media\/(berth\.svg|agent-image\/.+|transcript\/transcript\.css|walkthrough\/[^/]+\.md)))$/;
+    /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|core|cli|cli-engine|docker-ssh|transcript)\.js|media\/(berth\.svg|agent-image\/.+|transcript\/transcript\.css|walkthrough\/[^/]+\.md)))$/;
   assert.deepEqual([...files.keys()].filter((name) => !expected.test(name)), []);
 });

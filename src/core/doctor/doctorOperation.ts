@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOperation } from '../operations.js';
 import { engineStatusSchema, probeEngine } from '../sessions/docker/engine.js';
 import { BERTH_VERSION } from '../version.js';

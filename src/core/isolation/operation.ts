@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOperation } from '../operations.js';
 import type { SessionService } from '../sessions/service.js';
 import { checkIsolation } from './check.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { printable } from '../text.js';
 import type { IsolationReport } from './check.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BerthError } from '../errors.js';
 import { defineOperation, type OperationRegistry } from '../operations.js';
 import { SessionKeeper } from '../sessions/keeper.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BerthError, describeError } from '../errors.js';
 import { defineOperation, type AnyOperation, type OperationContext, type TerminalIo } from '../operations.js';
 import { callerPath } from '../paths.js';

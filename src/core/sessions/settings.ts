@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BerthError } from '../errors.js';
 import { defaultAuditPath, stateDir } from './audit.js';
 import { DEFAULT_LIMITS } from './hardening.js';

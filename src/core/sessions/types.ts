@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { sessionHealthSchema, sessionSchema, sessionStateSchema, sessionStatsSchema } from './schemas.js';
 import type { SessionPolicy } from './owner.js';
 import type { SessionUser } from './user.js';

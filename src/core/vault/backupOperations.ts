@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the archive code (and tar) is required when a backup runs, not with the catalog */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isolationReportSchema } from '../isolation/report.js';
 import { defineOperation } from '../operations.js';
 import type { SessionService } from '../sessions/service.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Changes to a vault as data: the core plans them, a face applies them (VS Code as an undoable

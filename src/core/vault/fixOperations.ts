@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOperation, type OperationContext } from '../operations.js';
 import { callerPath } from '../paths.js';
 import { printable } from '../text.js';

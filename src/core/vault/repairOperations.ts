@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the repair code (diff, git, the backup's tar) is required when a repair runs, not with the catalog */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BerthError } from '../errors.js';
 import { defineOperation, type OperationContext } from '../operations.js';
 import { callerPath } from '../paths.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The vault report as data: the schema is what the table promises every face (MCP's output

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the container code (and the Docker client) is required when a run asks for it, not with the catalog */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isolationReportSchema, formatIsolationReport } from '../isolation/report.js';
 import { defineOperation, type Progress } from '../operations.js';
 import type { SessionService } from '../sessions/service.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Claude Code's `--output-format stream-json --verbose` prints one JSON object per line:

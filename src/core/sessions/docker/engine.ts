@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeError } from '../../errors.js';
 import { resolveDockerEndpoint, type DockerEndpoint, type EndpointInputs } from './endpoint.js';
 

@@ -3,7 +3,7 @@ import { appendFileSync, closeSync, existsSync, openSync, writeFileSync } from '
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BerthError } from '../../errors.js';
 import type { Origin } from '../../operations.js';
 import { AuditLog } from '../audit.js';

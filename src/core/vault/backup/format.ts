@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A Berth backup is a gzip-compressed tar: the vault's entries under `vault/`, then this manifest.

@@ -1,6 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { BerthError, type ErrorCode } from '../../errors.js';
 import { checkIsolation, type IsolationReport } from '../../isolation/check.js';
 import type { OperationContext } from '../../operations.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rmdir, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BerthError } from '../../errors.js';
 import { stateDir } from '../../sessions/audit.js';
 import { printable } from '../../text.js';
