@@ -37,7 +37,7 @@ function isPrivate(address: string): boolean {
   return ipaddr.process(address).range() !== 'unicast';
 }
 
-class Refused extends Error {}
+export class Refused extends Error {}
 
 /** Where a connection to `host:port` goes, or why it may not. */
 async function resolveTarget(options: DoorOptions, host: string, port: number): Promise<{ host: string; port: number }> {
@@ -47,9 +47,17 @@ async function resolveTarget(options: DoorOptions, host: string, port: number): 
   const addresses = await lookup(host, { all: true }).catch(() => {
     throw new Error(`${host} could not be resolved`);
   });
-  const usable = addresses.find((address) => !isPrivate(address.address));
-  if (!usable) throw new Refused(`${host} resolves only to local or private addresses (${addresses.map((a) => a.address).join(', ')})`);
-  return { host: usable.address, port };
+  return { host: publicAddress(host, addresses.map((a) => a.address)), port };
+}
+
+/**
+ * The first public address a name resolved to; a name with none is refused, so that an allowed
+ * name whose DNS answers 127.0.0.1 or 169.254.169.254 cannot lead an agent onto the host.
+ */
+export function publicAddress(host: string, addresses: readonly string[]): string {
+  const usable = addresses.find((address) => !isPrivate(address));
+  if (usable === undefined) throw new Refused(`${host} resolves only to local or private addresses (${addresses.join(', ')})`);
+  return usable;
 }
 
 function splitHostPort(authority: string, defaultPort: number): { host: string; port: number } | undefined {
