@@ -89,6 +89,36 @@ test('inside an egress session: an allowed name is reached through the door (CON
   }
 });
 
+test('a face watching egress hears a refusal and a door that stops, which are no engine events, without polling', { timeout: 120_000 }, async () => {
+  const session = await egressShell();
+  const heard: string[] = [];
+  const watching = box.service.watchEgress((id) => heard.push(id));
+  try {
+    const folder = join(box.settings.egressDir!, session.id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    heard.length = 0;
+    // An allowed request is recorded but changes nothing an item shows: it is not heard.
+    await inside(session.id, 'curl -sS http://allowed.test/quiet');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(heard.length, 0, `heard ${heard.join(", ")}`);
+    await inside(session.id, 'curl -sS http://other.test/loud');
+    await eventually(() => heard.includes(session.id), 5000, 'the refusal to be heard');
+    const listed = (await invoke<{ sessions: Session[] }>('session.list', {})).sessions.find((s) => s.id === session.id)!;
+    assert.deepEqual(listed.egress?.refused, [{ host: 'other.test', port: 80, count: 1 }]);
+
+    heard.length = 0;
+    const { pid } = JSON.parse(await readFile(join(folder, 'door.pid'), 'utf8')) as { pid: number };
+    process.kill(pid, 'SIGTERM');
+    await eventually(() => heard.includes(session.id), 5000, 'the stopped door to be heard');
+    await eventually(() => !existsSync(`/proc/${pid}`), 5000, 'the door to stop');
+    const down = (await invoke<{ sessions: Session[] }>('session.list', {})).sessions.find((s) => s.id === session.id)!;
+    assert.equal(down.egress?.door, 'down');
+  } finally {
+    watching.dispose();
+    await invoke('session.rm', { ids: [session.id] });
+  }
+});
+
 test('a killed door leaves the session with no egress at all, shown as down; a restart restores it', { timeout: 120_000 }, async () => {
   const session = await egressShell();
   try {

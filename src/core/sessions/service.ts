@@ -21,6 +21,7 @@ import { redact } from './secrets.js';
 import { defaultSettings, type SessionSettings } from './settings.js';
 import { buildSpec, type SessionRequest } from './spec.js';
 import { StartMarks } from './startMarks.js';
+import { watchEgress } from './egress/watch.js';
 import { discardEgress, doorAlive, egressConfig, egressTally, launchDoor, prepareEgress, refusedHosts, stopDoor, type DoorLauncher, type EgressTally } from './egress/doorProcess.js';
 import type { AttachedTerminal, Disposable, ExecOptions, LogOptions, LogStream, Session, SessionEvent, SessionSpec, SessionStats } from './types.js';
 import { canWrite, invokingUser, userString } from './user.js';
@@ -574,6 +575,11 @@ export class SessionService {
   async subscribe(listener: (event: SessionEvent & { provider: string }) => void, onError?: (error: Error) => void): Promise<Disposable> {
     const subscriptions = (await this.providers()).map((provider) => provider.subscribe((event) => listener({ ...event, provider: provider.kind }), onError));
     return { dispose: () => subscriptions.forEach((subscription) => subscription.dispose()) };
+  }
+
+  /** Hears the egress changes a session list shows (refusals, doors up or down), which are no engine events. */
+  watchEgress(onChange: (id: string) => void, onError?: (error: Error) => void): Disposable {
+    return watchEgress(this.settings().egressDir, onChange, onError);
   }
 }
 

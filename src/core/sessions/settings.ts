@@ -179,7 +179,7 @@ export const SESSION_SETTING_SCHEMAS = {
       return false;
     }
   }, 'each entry must be a host name, *.suffix or host:port'),
-  'network.shells': z.enum(['none', 'bridge', 'host']),
+  'network.shells': z.enum(['none', 'egress', 'bridge', 'host']),
   mount: z.enum(['rw', 'ro']),
   'limits.pids': z.number().int().min(16).max(1_000_000),
   'limits.memoryMb': z.number().int().min(64),

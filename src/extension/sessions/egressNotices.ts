@@ -33,8 +33,8 @@ export class EgressNotices implements vscode.Disposable {
     const choice = await vscode.window.showWarningMessage(`Berth: session ${id.slice(0, 6)} tried to reach ${key}, which its egress allowlist does not include.`, 'Allow Host…');
     if (choice !== 'Allow Host…') return;
     const confirm = await vscode.window.showWarningMessage(
-      `Allow agent sessions to reach ${host}?`,
-      { modal: true, detail: `It is added to berth.sessions.egress.allow in your user settings; sessions started from now on may reach it. Session ${id.slice(0, 6)} keeps the list it started with.` },
+      `Allow egress sessions to reach ${host}?`,
+      { modal: true, detail: `It is added to your berth.sessions.egress.allow setting (user settings, or the remote's in a remote window); sessions started from now on may reach it. Session ${id.slice(0, 6)} keeps the list it started with.` },
       'Allow',
     );
     if (confirm !== 'Allow') return;

@@ -43,7 +43,12 @@ export class SessionsView implements vscode.Disposable {
     this.refresher = new SessionsRefresh(
       {
         list: () => this.services.get().sessions.list({ all: true }),
-        subscribe: (onEvent, onError) => this.services.get().sessions.subscribe(onEvent, onError),
+        subscribe: async (onEvent, onError) => {
+          const { sessions } = this.services.get();
+          const engine = await sessions.subscribe(onEvent, onError);
+          const egress = sessions.watchEgress(onEvent, onError);
+          return { dispose: () => [engine, egress].forEach((subscription) => subscription.dispose()) };
+        },
       },
       (sessions) => this.show(sessions),
       (error) => this.failed(error),

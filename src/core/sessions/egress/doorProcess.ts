@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -41,7 +41,8 @@ export interface DoorLauncher {
 export { DOOR_ARGUMENT } from './doorArgument.js';
 
 const MAX_RECORDED = 100_000;
-const REFUSED_FILE = 'refused.json';
+export const REFUSED_FILE = 'refused.json';
+export const DOOR_PID_FILE = 'door.pid';
 
 /** The hosts the door refused, with counts: what a session's item warns of. */
 export async function refusedHosts(folder: string): Promise<{ host: string; port: number; count: number }[]> {
@@ -109,7 +110,7 @@ function answers(path: string): Promise<boolean> {
 }
 
 async function doorPid(folder: string): Promise<{ pid: number; pidStart?: string } | undefined> {
-  const text = await readFile(join(folder, 'door.pid'), 'utf8').catch(() => undefined);
+  const text = await readFile(join(folder, DOOR_PID_FILE), 'utf8').catch(() => undefined);
   if (!text) return undefined;
   const parsed = z.object({ pid: z.number(), pidStart: z.string().optional() }).safeParse(JSON.parse(text));
   return parsed.success ? parsed.data : undefined;
@@ -205,10 +206,12 @@ export async function runDoor(folder: string): Promise<void> {
     },
   });
   await chmod(path, 0o600);
-  await writeFile(join(folder, 'door.pid'), JSON.stringify({ pid: process.pid, pidStart: pidStartTime(process.pid) }), { mode: 0o600 });
+  await writeFile(join(folder, DOOR_PID_FILE), JSON.stringify({ pid: process.pid, pidStart: pidStartTime(process.pid) }), { mode: 0o600 });
   const stop = () => {
     clearInterval(watch);
     server.close();
+    // Faces watch this file: a door that stops says so at once (one that is killed, at their next list).
+    rmSync(join(folder, DOOR_PID_FILE), { force: true });
     process.exit(0);
   };
   // The folder is the door's reason to live: once its session is removed, so is it.
