@@ -89,7 +89,7 @@ test('inside an egress session: an allowed name is reached through the door (CON
   }
 });
 
-test('a face watching egress hears a refusal and a door that stops, which are no engine events, without polling', { timeout: 120_000 }, async () => {
+test('a face watching egress hears a refusal and a door that stops or is killed, which are no engine events, without polling', { timeout: 120_000 }, async () => {
   const session = await egressShell();
   const heard: string[] = [];
   const watching = box.service.watchEgress((id) => heard.push(id));
@@ -113,6 +113,19 @@ test('a face watching egress hears a refusal and a door that stops, which are no
     await eventually(() => !existsSync(`/proc/${pid}`), 5000, 'the door to stop');
     const down = (await invoke<{ sessions: Session[] }>('session.list', {})).sessions.find((s) => s.id === session.id)!;
     assert.equal(down.egress?.door, 'down');
+
+    // A door that is killed leaves its record as it was: the watch holds its socket and hears it close.
+    const restart = await cli(['session', 'egress', session.id, '--restart'], { env });
+    assert.equal(restart.code, 0, restart.stderr);
+    await eventually(() => heard.includes(session.id), 5000, 'the restarted door to be heard');
+    const again = JSON.parse(await readFile(join(folder, 'door.pid'), 'utf8')) as { pid: number };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    heard.length = 0;
+    process.kill(again.pid, 'SIGKILL');
+    await eventually(() => heard.includes(session.id), 5000, 'the killed door to be heard');
+    assert.ok(existsSync(join(folder, 'door.pid')), 'a killed door could not remove its record');
+    const killed = (await invoke<{ sessions: Session[] }>('session.list', {})).sessions.find((s) => s.id === session.id)!;
+    assert.equal(killed.egress?.door, 'down');
   } finally {
     watching.dispose();
     await invoke('session.rm', { ids: [session.id] });
