@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { LABEL } from '../../src/core/sessions/labels.js';
-import { launchBrowser, runCommand, screenshot } from '../support/browser.js';
+import { waitForEngineItem, launchBrowser, openWindow, runCommand, screenshot } from '../support/browser.js';
 import { agentImage } from '../support/images.js';
 import { eventually, sessionSandbox } from '../support/sessions.js';
 import { startCodeServer, type CodeServer } from '../support/workbench.js';
@@ -38,10 +38,8 @@ before(async () => {
   await writeFile(join(box.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'berth.sessions.image': agent, 'berth.sessions.network.shells': 'egress' }));
   server = await startCodeServer({ folder: box.workspace, settings: { 'terminal.integrated.gpuAcceleration': 'off' }, env: { XDG_STATE_HOME: join(box.root, 'state') } });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(box.workspace)}`);
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-  await page.locator('.statusbar-item', { hasText: /Docker \d/ }).waitFor({ state: 'visible', timeout: 60_000 });
+  page = await openWindow(browser, server.url, box.workspace);
+  await waitForEngineItem(page);
 });
 
 after(async () => {
@@ -50,7 +48,7 @@ after(async () => {
   await box?.cleanup();
 });
 
-test('a refused host shows on its session at once, and "Allow Host…" adds it to the settings after a yes, for the sessions started next', { timeout: 240_000 }, async () => {
+test('a refused host shows on its session at once, "Allow Host…" adds it to the settings after a yes for the sessions started next, and a killed door shows down', { timeout: 240_000 }, async () => {
   await page.locator('.activitybar [aria-label^="Berth"]').first().click();
   await runCommand(page, 'Berth: New Shell Session');
   await eventually(() => runningSessions().length === 1, 60_000, 'the egress shell session');
@@ -87,4 +85,10 @@ test('a refused host shows on its session at once, and "Allow Host…" adds it t
   const allowOf = async (session: string) => (JSON.parse(await readFile(join(box.root, 'state', 'berth', 'egress', session, 'config.json'), 'utf8')) as { allow: string[] }).allow;
   assert.deepEqual(await allowOf(second), ['api.anthropic.com', HOST]);
   assert.deepEqual(await allowOf(id), ['api.anthropic.com']);
+
+  // Its door killed, the first session has no way out at all, and its item says so by itself.
+  const { pid } = JSON.parse(await readFile(join(box.root, 'state', 'berth', 'egress', id, 'door.pid'), 'utf8')) as { pid: number };
+  process.kill(pid, 'SIGKILL');
+  await row.filter({ hasText: 'egress door down' }).waitFor({ state: 'visible', timeout: 15_000 });
+  await shot('door-down');
 });

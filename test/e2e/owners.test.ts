@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { LABEL } from '../../src/core/sessions/labels.js';
-import { launchBrowser, runCommand, screenshot } from '../support/browser.js';
+import { waitForEngineItem, launchBrowser, openWindow, runCommand, screenshot } from '../support/browser.js';
 import { agentImage } from '../support/images.js';
 import { startMessagesApi, type MessagesApiStandIn } from '../support/messagesApi.js';
 import { eventually, sessionSandbox } from '../support/sessions.js';
@@ -74,10 +74,8 @@ before(async () => {
     env: { XDG_STATE_HOME: join(box.root, 'state') },
   });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(box.workspace)}`);
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-  await page.locator('.statusbar-item', { hasText: /Docker \d/ }).waitFor({ state: 'visible', timeout: 60_000 });
+  page = await openWindow(browser, server.url, box.workspace);
+  await waitForEngineItem(page);
 });
 
 after(async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, runCommand, screenshot } from '../support/browser.js';
+import { launchBrowser, openWindow, runCommand, screenshot } from '../support/browser.js';
 import { eventually } from '../support/sessions.js';
 import { startCodeServer, type CodeServer } from '../support/workbench.js';
 
@@ -29,9 +29,7 @@ before(async () => {
   await writeFile(join(vault, 'Welcome.md'), original);
   server = await startCodeServer({ folder: vault, env: { XDG_STATE_HOME: state } });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(vault)}`);
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+  page = await openWindow(browser, server.url, vault);
   await page.locator('.statusbar-item', { hasText: /Vault \d+/ }).waitFor({ state: 'visible', timeout: 60_000 });
 });
 

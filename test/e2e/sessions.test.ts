@@ -9,7 +9,7 @@ import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { LABEL } from '../../src/core/sessions/labels.js';
 import type { Session } from '../../src/core/sessions/types.js';
 import { VaultIndex } from '../../src/core/vault/index.js';
-import { launchBrowser, runCommand, screenshot } from '../support/browser.js';
+import { waitForEngineItem, launchBrowser, openWindow, runCommand, screenshot } from '../support/browser.js';
 import { agentImage, busyboxImage } from '../support/images.js';
 import { startMessagesApi, type MessagesApiStandIn } from '../support/messagesApi.js';
 import { cli, eventually, sessionSandbox } from '../support/sessions.js';
@@ -110,11 +110,8 @@ before(async () => {
     env: { XDG_STATE_HOME: stateHome },
   });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(box.workspace)}`);
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-  // Berth's engine item appears once the extension is active and its commands are in the palette.
-  await page.locator('.statusbar-item', { hasText: /Docker \d/ }).waitFor({ state: 'visible', timeout: 60_000 });
+  page = await openWindow(browser, server.url, box.workspace);
+  await waitForEngineItem(page);
   await page.locator('.activitybar [aria-label^="Berth"]').first().click();
   // Not the "no sessions yet" welcome: the view lists the engine's sessions, whoever started them.
   await sessionsPane().waitFor({ state: 'visible', timeout: 30_000 });

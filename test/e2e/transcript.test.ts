@@ -6,7 +6,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { createOperationCatalog } from '../../src/core/catalog.js';
 import { silentContext } from '../../src/core/operations.js';
 import type { Session } from '../../src/core/sessions/types.js';
-import { launchBrowser, runCommand, screenshot } from '../support/browser.js';
+import { waitForEngineItem, launchBrowser, openWindow, runCommand, screenshot } from '../support/browser.js';
 import { agentImage } from '../support/images.js';
 import { startMessagesApi, type MessagesApiStandIn } from '../support/messagesApi.js';
 import { sessionSandbox } from '../support/sessions.js';
@@ -40,11 +40,8 @@ before(async () => {
   ]);
   server = await startCodeServer({ folder: box.workspace });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(box.workspace)}`);
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-  // Berth's engine item appears once the extension is active and its commands are in the palette.
-  await page.locator('.statusbar-item', { hasText: /Docker \d/ }).waitFor({ state: 'visible', timeout: 60_000 });
+  page = await openWindow(browser, server.url, box.workspace);
+  await waitForEngineItem(page);
   // Started once the workbench is up, so that its first command (at most 100 s of waiting, under
   // the Bash tool's 2-minute limit) is still waiting when the panel opens.
   const ops = createOperationCatalog({ sessions: box.service });

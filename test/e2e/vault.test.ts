@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { VaultIndex } from '../../src/core/vault/index.js';
-import { launchBrowser, runCommand, screenshot } from '../support/browser.js';
+import { launchBrowser, openWindow, runCommand, screenshot } from '../support/browser.js';
 import { startCodeServer, type CodeServer } from '../support/workbench.js';
 
 const demoVault = resolve(__dirname, '..', 'fixtures', 'demo-vault');
@@ -39,9 +39,7 @@ before(async () => {
   // Typed brackets must arrive as typed, not doubled by auto-closing.
   server = await startCodeServer({ folder: vault, settings: { 'editor.autoClosingBrackets': 'never', 'editor.autoSurround': 'never' } });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(vault)}`);
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+  page = await openWindow(browser, server.url, vault);
 });
 
 after(async () => {

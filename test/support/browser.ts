@@ -29,3 +29,16 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
   await page.keyboard.press('Enter');
 }
+
+/** A window of the code-server at `url` on `folder`, as a person opens it: once the workbench shows. */
+export async function openWindow(browser: Browser, url: string, folder: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+  return page;
+}
+
+/** Berth's engine item appears once the extension is active and its commands are in the palette. */
+export async function waitForEngineItem(page: Page): Promise<void> {
+  await page.locator('.statusbar-item', { hasText: /Docker \d/ }).waitFor({ state: 'visible', timeout: 60_000 });
+}
