@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { CATALOG_AREAS, createOperationCatalog, type Area } from '../core/catalog.js';
 import { InputError, asBerthError, type ErrorKind } from '../core/errors.js';
 import type { OperationRegistry } from '../core/operations.js';
@@ -8,6 +9,11 @@ import { EXIT, usageError } from './exit.js';
 import type { Io } from './io.js';
 import { inputErrors } from './issues.js';
 import type * as Sessions from './sessions.js';
+
+// A CLI run checks each schema about once: zod's compiled fast path (a new Function per object
+// schema) costs more to build than it saves. `berth mcp serve` runs without it too, where a check
+// takes microseconds beside each request; VS Code keeps it.
+z.config({ jitless: true });
 
 /** A wrong request (or one that needs --yes) is a usage error; anything else that went wrong, a failure. */
 const EXIT_OF: Record<ErrorKind, number> = {
