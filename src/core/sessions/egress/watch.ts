@@ -16,6 +16,16 @@ import { DOOR_PID_FILE, REFUSED_FILE, SOCKET_FOLDER, SOCKET_NAME } from './doorP
  * sends nothing after a while; a reconnect that succeeds tells the two apart.
  */
 export function watchEgress(egressDir: string, onChange: (id: string) => void, onError?: (error: Error) => void): Disposable {
+  try {
+    return watchFolder(egressDir, onChange, onError);
+  } catch (error) {
+    // A folder that cannot be made or watched: the face learns of egress at its lists only (onError lets it list more often).
+    onError?.(error as Error);
+    return { dispose: () => undefined };
+  }
+}
+
+function watchFolder(egressDir: string, onChange: (id: string) => void, onError?: (error: Error) => void): Disposable {
   mkdirSync(egressDir, { recursive: true, mode: 0o700 });
   const held = new Map<string, Socket>();
   let disposed = false;
