@@ -13,7 +13,10 @@ const event = () => disposable;
 const uri = (fsPath) => ({ scheme: 'file', fsPath, path: fsPath });
 module.exports = {
   EventEmitter,
-  Disposable: class { constructor(fn) { this.dispose = fn; } },
+  Disposable: class {
+    constructor(fn) { this.dispose = fn; }
+    static from(...items) { return { dispose: () => items.forEach((item) => item.dispose()) }; }
+  },
   ThemeColor: class { constructor(id) { this.id = id; } },
   RelativePattern: class { constructor(base, pattern) { this.base = base; this.pattern = pattern; } },
   StatusBarAlignment: { Left: 1, Right: 2 },
