@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import { craftArchive, differences, snapshot } from '../support/backups.js';
+import { readmeCommands } from '../support/readme.js';
 
 const REPO = join(__dirname, '..', '..');
 const home = mkdtempSync(join(tmpdir(), 'berth-backup-cli-'));
@@ -23,23 +24,6 @@ function berth(args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** The `$ berth …` lines of the README's Backups section, as argument lists with `~` expanded. */
-function readmeCommands(): string[][] {
-  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Backups'));
-  const block = /```console\n([\s\S]*?)```/.exec(section)![1]!;
-  return block
-    .split('\n')
-    .filter((line) => line.startsWith('$ berth '))
-    .map((line) =>
-      line
-        .slice('$ berth '.length)
-        .trim()
-        .split(/\s+/)
-        .map((word) => word.replace(/^~(?=\/|$)/, home)),
-    );
-}
-
 const notes = join(home, 'Notes');
 
 test('every command the README documents for backups runs as it says', () => {
@@ -47,7 +31,7 @@ test('every command the README documents for backups runs as it says', () => {
   mkdirSync(join(notes, '.obsidian'));
   writeFileSync(join(notes, '.obsidian', 'app.json'), '{"vimMode": true}\n');
   const original = snapshot(notes);
-  const commands = readmeCommands();
+  const commands = readmeCommands('### Backups', home);
   assert.deepEqual(
     commands.map((args) => args.slice(0, 2).join(' ')),
     ['vault backup', 'vault backup', 'vault backup', 'vault verify', 'vault restore', 'vault restore'],

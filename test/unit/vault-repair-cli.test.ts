@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { readmeCommands } from '../support/readme.js';
 
 const REPO = join(__dirname, '..', '..');
 const home = mkdtempSync(join(tmpdir(), 'berth-repair-cli-'));
@@ -21,17 +22,6 @@ function berth(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   const tsx = pathToFileURL(join(REPO, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
   const result = spawnSync(process.execPath, ['--import', tsx, join(REPO, 'src', 'cli', 'main.ts'), ...args], { cwd: home, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** The `$ berth …` lines of the README's Repair section, as argument lists ("quoted words" kept whole, `~` expanded). */
-function readmeCommands(): string[][] {
-  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Repair'));
-  const block = /```console\n([\s\S]*?)```/.exec(section)![1]!;
-  return block
-    .split('\n')
-    .filter((line) => line.startsWith('$ berth '))
-    .map((line) => [...line.slice('$ berth '.length).matchAll(/"([^"]*)"|(\S+)/g)].map((match) => match[1] ?? match[2]!.replace(/^~(?=\/|$)/, home)));
 }
 
 function snapshot(root: string): Map<string, string> {
@@ -67,7 +57,7 @@ function demoInGit(): void {
 test('every command the README documents for repair runs as it says', () => {
   demoInGit();
   const original = snapshot(notes);
-  const commands = readmeCommands();
+  const commands = readmeCommands('### Repair', home);
   assert.deepEqual(
     commands.map((args) => args.slice(0, 2).join(' ')),
     ['vault repair', 'vault repair', 'vault repair', 'vault repair', 'vault undo'],

@@ -1,6 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the archive code (and tar) is required when a backup runs, not with the catalog */
 import * as z from 'zod';
-import { isolationReportSchema } from '../isolation/report.js';
 import { defineOperation } from '../operations.js';
 import type { SessionService } from '../sessions/service.js';
 import { callerPath } from '../paths.js';
@@ -11,7 +10,7 @@ import type * as Restore from './backup/restore.js';
 import type * as Verify from './backup/verify.js';
 import type * as InContainer from './container/vaultInContainer.js';
 import type { Vaults } from './live.js';
-import { inContainerInput, runsInContainer, withIsolation } from './vaultOperation.js';
+import { excludeInput, excludeOf, inContainerInput, isolationOutput, runsInContainer, vaultDirInput, vaultRootOf, withIsolation } from './vaultOperation.js';
 
 export interface VaultBackupDependencies {
   vaults: Vaults;
@@ -61,18 +60,18 @@ export function createVaultBackupOperations(deps: VaultBackupDependencies) {
       'atomically: a temporary file, flushed, then renamed. Dot-folders such as .obsidian are kept; node_modules, what .gitignore ignores and the exclude globs are left out; ' +
       'symbolic links are stored as links and never followed. By default it goes to the backups folder in Berth’s state folder, keeping the newest `keep`.',
     input: z.object({
-      dir: z.string().optional().describe('The vault folder (default: the current folder)'),
+      dir: vaultDirInput,
       out: z
         .string()
         .min(1)
         .optional()
         .describe('The archive to write, or an existing folder (or one ending in /) to write it into with retention; default: the backups folder of Berth’s state folder'),
       keep: z.number().int().min(1).max(10_000).default(10).describe('How many of this vault’s backups a backups folder keeps; older ones are removed'),
-      exclude: z.array(z.string()).optional().describe('A glob of vault paths to leave out, such as "Templates/**"; repeatable'),
+      exclude: excludeInput,
       skipDotFolders: z.boolean().default(false).describe('Leave out dot-folders and dot-files (.obsidian, .trash, .git), as the health scan does'),
       ...inContainerInput,
     }),
-    output: backupOutputSchema.extend({ isolation: isolationReportSchema.optional().describe('With inContainer and verbose: the container’s isolation report') }),
+    output: backupOutputSchema.extend(isolationOutput),
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     cli: {
       command: ['vault', 'backup'],
@@ -85,9 +84,9 @@ export function createVaultBackupOperations(deps: VaultBackupDependencies) {
       ],
     },
     async run(input, ctx) {
-      const root = callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');
+      const root = vaultRootOf(input, deps, ctx);
       const out = input.out === undefined ? undefined : callerPath(ctx, input.out, 'The output') + (/[/\\]$/.test(input.out) ? '/' : '');
-      const exclude = input.exclude ?? deps.vaultExclude?.() ?? [];
+      const exclude = excludeOf(input, deps);
       if (runsInContainer(input.inContainer, deps)) {
         const { backupInContainer } = require('./container/vaultInContainer.js') as typeof InContainer;
         const result = await backupInContainer(deps, { root, ...(out === undefined ? {} : { out }), keep: input.keep, exclude, skipDotFolders: input.skipDotFolders, verbose: input.verbose === true }, ctx);

@@ -6,6 +6,7 @@ import { printable } from '../text.js';
 import { editSetSchema } from './edits.js';
 import type { VaultIndex } from './index.js';
 import { brokenLinkAt, planCreate, planRetarget } from './linkFixes.js';
+import { vaultDirInput, vaultRootOf } from './vaultOperation.js';
 import type { Vaults } from './live.js';
 
 export interface VaultFixDependencies {
@@ -19,13 +20,13 @@ const linkInput = z.object({
   note: z.string().min(1).describe('The note that holds the link (relative to the working folder, or absolute)'),
   line: z.number().int().positive().describe('1-based line where the link starts, as the report lists it'),
   column: z.number().int().positive().describe('1-based column where the link starts, as the report lists it'),
-  dir: z.string().optional().describe('The vault folder (default: the current folder)'),
+  dir: vaultDirInput,
   text: z.string().optional().describe('The note’s current text where it differs from the file (an unsaved editor)'),
 });
 
 /** The index the fix reads (the live one where a face keeps it), the link and the note's text. */
 async function brokenLink(deps: VaultFixDependencies, input: z.infer<typeof linkInput>, ctx: OperationContext) {
-  const root = callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');
+  const root = vaultRootOf(input, deps, ctx);
   const index: VaultIndex = await deps.vaults.index(root, { exclude: deps.vaultExclude?.() ?? [], signal: ctx.signal, onProgress: (update) => ctx.progress(update) });
   const note = index.relativePath(callerPath(ctx, input.note, 'The note')) ?? input.note;
   const link = brokenLinkAt(index, note, input.line, input.column);

@@ -2,7 +2,6 @@
 import * as z from 'zod';
 import { BerthError } from '../errors.js';
 import { defineOperation, type OperationContext } from '../operations.js';
-import { callerPath } from '../paths.js';
 import { printable } from '../text.js';
 import type * as Backup from './backup/backup.js';
 import type * as Verify from './backup/verify.js';
@@ -15,8 +14,7 @@ import type * as Renames from './repair/renames.js';
 import type * as Undo from './repair/undo.js';
 import type * as InContainer from './container/vaultInContainer.js';
 import type { SessionService } from '../sessions/service.js';
-import { isolationReportSchema } from '../isolation/report.js';
-import { inContainerInput, runsInContainer, withIsolation } from './vaultOperation.js';
+import { excludeInput, excludeOf, inContainerInput, isolationOutput, runsInContainer, vaultDirInput, vaultRootOf, withIsolation } from './vaultOperation.js';
 
 export interface VaultRepairDependencies {
   /** The vault folder when the input names none (the open workspace folder); else the working folder. */
@@ -140,11 +138,11 @@ export function createVaultRepairOperations(deps: VaultRepairDependencies) {
       'A dry run unless `apply` is true: then it backs the vault up and verifies the backup, refuses if a planned file changed since planning, ' +
       'writes each file atomically, rescans and records a journal that `vault.undo` reads.',
     input: z.object({
-      dir: z.string().optional().describe('The vault folder (default: the current folder)'),
+      dir: vaultDirInput,
       apply: z.boolean().default(false).describe('Back up, then apply the plan (default: only show it)'),
       stub: z.array(z.string().min(1)).default([]).describe('A broken link’s target to create a note for, as the plan lists it; repeatable'),
       removeEmpty: z.boolean().default(false).describe('Remove empty notes that nothing links to'),
-      exclude: z.array(z.string()).optional().describe('A glob of vault paths to leave out, such as "Templates/**"; repeatable'),
+      exclude: excludeInput,
       expect: z
         .string()
         .regex(/^[0-9a-f]{64}$/, 'a plan’s digest: 64 hex digits')
@@ -152,7 +150,7 @@ export function createVaultRepairOperations(deps: VaultRepairDependencies) {
         .describe('Apply only if the plan’s digest is this one (the plan a person reviewed)'),
       ...inContainerInput,
     }),
-    output: repairOutputSchema.extend({ isolation: isolationReportSchema.optional().describe('With inContainer and verbose: the container’s isolation report') }),
+    output: repairOutputSchema.extend(isolationOutput),
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     cli: {
       command: ['vault', 'repair'],
@@ -165,8 +163,8 @@ export function createVaultRepairOperations(deps: VaultRepairDependencies) {
       ],
     },
     async run(input, ctx) {
-      const root = callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');
-      const exclude = input.exclude ?? deps.vaultExclude?.() ?? [];
+      const root = vaultRootOf(input, deps, ctx);
+      const exclude = excludeOf(input, deps);
       if (runsInContainer(input.inContainer, deps)) {
         const { repairInContainer } = require('./container/vaultInContainer.js') as typeof InContainer;
         return repairInContainer(
@@ -224,7 +222,7 @@ export function createVaultRepairOperations(deps: VaultRepairDependencies) {
       'Puts back every file the last applied `vault.repair` changed, created or removed, byte for byte with its mode and time, from the journal it recorded. ' +
       'Refuses, naming the files and writing nothing, if any of them changed since the repair.',
     input: z.object({
-      dir: z.string().optional().describe('The vault folder (default: the current folder)'),
+      dir: vaultDirInput,
     }),
     output: z.object({
       root: z.string(),
@@ -242,7 +240,7 @@ export function createVaultRepairOperations(deps: VaultRepairDependencies) {
       examples: ['berth vault undo ~/Notes  # refuses, naming them, if files changed since the repair'],
     },
     async run(input, ctx) {
-      const root = callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');
+      const root = vaultRootOf(input, deps, ctx);
       const { undoRepair } = require('./repair/undo.js') as typeof Undo;
       const result = await undoRepair(root, deps.env);
       const index = await scan(root, deps.vaultExclude?.() ?? [], ctx);

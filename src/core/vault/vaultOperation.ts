@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the container code (and the Docker client) is required when a run asks for it, not with the catalog */
 import * as z from 'zod';
 import { isolationReportSchema, formatIsolationReport } from '../isolation/report.js';
-import { defineOperation, type Progress } from '../operations.js';
+import { defineOperation, type OperationContext, type Progress } from '../operations.js';
 import type { SessionService } from '../sessions/service.js';
 import type * as InContainer from './container/vaultInContainer.js';
 import { callerPath } from '../paths.js';
@@ -24,6 +24,18 @@ export interface VaultHealthDependencies {
   dockerHost?: () => string | undefined;
 }
 
+/** The input fields that name a vault and what of it to leave out, as every vault operation words them. */
+export const vaultDirInput = z.string().optional().describe('The vault folder (default: the current folder)');
+export const excludeInput = z.array(z.string()).optional().describe('A glob of vault paths to leave out, such as "Templates/**"; repeatable');
+
+/** The vault folder a call works on: its own `dir`, else the face's folder, else the working folder. */
+export const vaultRootOf = (input: { dir?: string | undefined }, deps: Pick<VaultHealthDependencies, 'vaultRoot'>, ctx: OperationContext): string =>
+  callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');
+
+/** The exclude globs of a call: its own, else the face's setting. */
+export const excludeOf = (input: { exclude?: string[] | undefined }, deps: Pick<VaultHealthDependencies, 'vaultExclude'>): readonly string[] =>
+  input.exclude ?? deps.vaultExclude?.() ?? [];
+
 /** Whether this call runs in a container: its own flag first, then the face's setting. */
 export const runsInContainer = (inContainer: boolean | undefined, deps: Pick<VaultHealthDependencies, 'vaultRunIn'>) => inContainer ?? deps.vaultRunIn?.() === 'container';
 
@@ -35,6 +47,9 @@ export const inContainerInput = {
   verbose: z.boolean().optional().describe('With --in-container: also check the container’s isolation and print the report'),
 };
 
+/** The output field of a run in a container with --verbose. */
+export const isolationOutput = { isolation: isolationReportSchema.optional().describe('With inContainer and verbose: the container’s isolation report') };
+
 /** The isolation report above the result, when there is one. */
 export const withIsolation = (text: string, output: { isolation?: z.infer<typeof isolationReportSchema> | undefined }) =>
   output.isolation ? `${formatIsolationReport(output.isolation)}\n\n${text}` : text;
@@ -43,7 +58,7 @@ export const withIsolation = (text: string, output: { isolation?: z.infer<typeof
 export const vaultHealthOutputSchema = vaultReportSchema.extend({
   minScore: z.number().nullable(),
   passed: z.boolean().nullable().describe('score >= minScore; null when no minimum was asked for'),
-  isolation: isolationReportSchema.optional().describe('With inContainer and verbose: the container’s isolation report'),
+  ...isolationOutput,
 });
 export type VaultHealthOutput = z.infer<typeof vaultHealthOutputSchema>;
 
@@ -78,11 +93,8 @@ export function createVaultHealthOperation(deps: VaultHealthDependencies) {
       'orphan notes, unused attachments, empty notes, invalid frontmatter, names differing only by case and files it could not read, ' +
       'with a 0-100 score.',
     input: z.object({
-      dir: z.string().optional().describe('The vault folder (default: the current folder)'),
-      exclude: z
-        .array(z.string())
-        .optional()
-        .describe('A glob of vault paths to leave out, such as "Templates/**"; repeatable'),
+      dir: vaultDirInput,
+      exclude: excludeInput,
       minScore: z
         .number()
         .int()
@@ -101,8 +113,8 @@ export function createVaultHealthOperation(deps: VaultHealthDependencies) {
       examples: ['berth vault health ~/Notes', 'berth vault health --exclude "Templates/**" --json', 'berth vault health --min-score 80  # in CI: exit status 1 below 80', 'berth vault health ~/Notes --in-container --verbose  # in a locked-down container, with its isolation report'],
     },
     async run(input, ctx) {
-      const root = callerPath(ctx, input.dir ?? deps.vaultRoot?.() ?? '.', 'The vault folder');
-      const exclude = input.exclude ?? deps.vaultExclude?.() ?? [];
+      const root = vaultRootOf(input, deps, ctx);
+      const exclude = excludeOf(input, deps);
       const progress = (update: Progress) => ctx.progress(update);
       const report = runsInContainer(input.inContainer, deps)
         ? await (require('./container/vaultInContainer.js') as typeof InContainer).healthInContainer(deps, { root, exclude, verbose: input.verbose === true }, ctx)

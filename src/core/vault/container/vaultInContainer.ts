@@ -13,7 +13,7 @@ import { backupOutputSchema } from '../backupOperations.js';
 import { repairOutputSchema } from '../repairOperations.js';
 import { vaultReportSchema, type VaultReport } from '../reportSchema.js';
 import { checkVaultFolder } from '../walk.js';
-import { runCliInContainer, type CliRun, type ContainerMount } from './runCli.js';
+import { runCliInContainer, type CliRun, type CliRunRequest } from './runCli.js';
 
 export interface ContainerDependencies {
   /** The face's sessions service (its settings: image, limits, user); one from BERTH_* variables otherwise. */
@@ -46,6 +46,26 @@ function parsed<T extends z.ZodType>(run: CliRun, schema: T, what: string): z.in
   }
 }
 
+/** Runs Berth's CLI in the container, reads its result as a local run's, and adds the isolation report when asked. */
+async function runInContainer<T extends z.ZodType<object>>(
+  deps: ContainerDependencies,
+  ctx: OperationContext,
+  job: Pick<CliRunRequest, 'args' | 'mounts' | 'workingDir' | 'containerEnv'> & { message: string; schema: T; what: string; verbose: boolean },
+): Promise<z.infer<T> & { isolation?: IsolationReport }> {
+  const service = serviceOf(deps);
+  ctx.progress({ message: job.message });
+  const run = await runCliInContainer(service, {
+    args: job.args,
+    mounts: job.mounts,
+    workingDir: job.workingDir,
+    origin: ctx.origin,
+    signal: ctx.signal,
+    ...(job.containerEnv ? { containerEnv: job.containerEnv } : {}),
+    ...(deps.env ? { env: deps.env } : {}),
+  });
+  return Object.assign(parsed(run, job.schema, job.what), await isolationIf(job.verbose, service, run.image, ctx));
+}
+
 /** The report on the same image, when the person asked to see it (--verbose). */
 async function isolationIf(verbose: boolean, service: SessionService, image: string, ctx: OperationContext): Promise<{ isolation?: IsolationReport }> {
   if (!verbose) return {};
@@ -66,18 +86,15 @@ export async function healthInContainer(
   ctx: OperationContext,
 ): Promise<VaultReport & { isolation?: IsolationReport }> {
   await checkVaultFolder(request.root);
-  const service = serviceOf(deps);
-  ctx.progress({ message: 'Scanning the vault in a container…' });
-  const run = await runCliInContainer(service, {
+  return runInContainer(deps, ctx, {
+    message: 'Scanning the vault in a container…',
     args: ['vault', 'health', request.root, '--json', ...excludeArgs(request.exclude)],
     mounts: [{ source: request.root, target: request.root, readOnly: true }],
     workingDir: request.root,
-    origin: ctx.origin,
-    signal: ctx.signal,
-    ...(deps.env ? { env: deps.env } : {}),
+    schema: vaultReportSchema,
+    what: 'The vault health scan',
+    verbose: request.verbose,
   });
-  const report = parsed(run, vaultReportSchema, 'The vault health scan');
-  return { ...report, ...(await isolationIf(request.verbose, service, run.image, ctx)) };
 }
 
 /**
@@ -92,22 +109,18 @@ export async function backupInContainer(
   const realRoot = await checkVaultFolder(request.root);
   const { folder, out } = await destination(request.out, realRoot, deps.env);
   await mkdir(folder, { recursive: true, mode: 0o700 });
-  const service = serviceOf(deps);
-  const mounts: ContainerMount[] = [
-    { source: realRoot, target: realRoot, readOnly: true },
-    { source: folder, target: folder, readOnly: false },
-  ];
-  ctx.progress({ message: 'Backing up the vault in a container…' });
-  const run = await runCliInContainer(service, {
+  return runInContainer(deps, ctx, {
+    message: 'Backing up the vault in a container…',
     args: ['vault', 'backup', realRoot, `--out=${out}`, `--keep=${request.keep}`, '--json', ...excludeArgs(request.exclude), ...(request.skipDotFolders ? ['--skip-dot-folders'] : [])],
-    mounts,
+    mounts: [
+      { source: realRoot, target: realRoot, readOnly: true },
+      { source: folder, target: folder, readOnly: false },
+    ],
     workingDir: realRoot,
-    origin: ctx.origin,
-    signal: ctx.signal,
-    ...(deps.env ? { env: deps.env } : {}),
+    schema: backupOutputSchema,
+    what: 'The vault backup',
+    verbose: request.verbose,
   });
-  const result = parsed(run, backupOutputSchema, 'The vault backup');
-  return { ...result, ...(await isolationIf(request.verbose, service, run.image, ctx)) };
 }
 
 /**
@@ -125,9 +138,8 @@ export async function repairInContainer(
   const state = stateDir(deps.env);
   const written = [join(state, 'backups'), join(state, 'repairs')];
   if (request.apply) await Promise.all(written.map((folder) => mkdir(folder, { recursive: true, mode: 0o700 })));
-  const service = serviceOf(deps);
-  ctx.progress({ message: request.apply ? 'Repairing the vault in a container…' : 'Planning the repair in a container…' });
-  const run = await runCliInContainer(service, {
+  return runInContainer(deps, ctx, {
+    message: request.apply ? 'Repairing the vault in a container…' : 'Planning the repair in a container…',
     args: [
       'vault',
       'repair',
@@ -141,13 +153,11 @@ export async function repairInContainer(
     ],
     mounts: [{ source: realRoot, target: realRoot, readOnly: !request.apply }, ...(request.apply ? written.map((folder) => ({ source: folder, target: folder, readOnly: false })) : [])],
     workingDir: realRoot,
-    origin: ctx.origin,
-    signal: ctx.signal,
     containerEnv: { XDG_STATE_HOME: dirname(state) },
-    ...(deps.env ? { env: deps.env } : {}),
+    schema: repairOutputSchema,
+    what: 'The vault repair',
+    verbose: request.verbose,
   });
-  const result = parsed(run, repairOutputSchema, 'The vault repair');
-  return { ...result, ...(await isolationIf(request.verbose, service, run.image, ctx)) };
 }
 
 /**

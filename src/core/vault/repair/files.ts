@@ -1,12 +1,12 @@
-import { fchmod, lstat, mkdir, readFile, unlink, utimes, write } from 'node:fs';
+import { fchmod, write } from 'node:fs';
+import { lstat, mkdir, readFile, unlink, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { AtomicFile } from '../backup/atomicFile.js';
 
+// AtomicFile hands out a bare descriptor, which node:fs/promises does not take.
 const writeFd = promisify(write);
 const fchmodFd = promisify(fchmod);
-const lstatPath = promisify(lstat);
-const readPath = promisify(readFile);
 
 /** A file's bytes, mode and time, or null when there is none. */
 export interface FileState {
@@ -17,10 +17,10 @@ export interface FileState {
 
 export async function readState(path: string): Promise<FileState | null> {
   try {
-    const info = await lstatPath(path);
+    const info = await lstat(path);
     // A repair edits regular files only; anything else at a planned path is a change it must not paper over.
     if (!info.isFile()) return { bytes: Buffer.from(`not a regular file (mode ${info.mode.toString(8)})`), mode: info.mode & 0o7777, mtimeMs: info.mtimeMs };
-    return { bytes: await readPath(path), mode: info.mode & 0o7777, mtimeMs: info.mtimeMs };
+    return { bytes: await readFile(path), mode: info.mode & 0o7777, mtimeMs: info.mtimeMs };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -41,18 +41,18 @@ export async function writeAtomically(path: string, bytes: Uint8Array, mode: num
     await file.discard();
     throw error;
   }
-  if (mtimeMs !== undefined) await promisify(utimes)(path, new Date(), new Date(mtimeMs));
+  if (mtimeMs !== undefined) await utimes(path, new Date(), new Date(mtimeMs));
 }
 
 export async function removeFile(path: string): Promise<void> {
-  await promisify(unlink)(path);
+  await unlink(path);
 }
 
 /** Makes the folders a new file needs, returning those it made (outermost first), which an undo removes again. */
 export async function makeFolders(folder: string): Promise<string[]> {
   const missing: string[] = [];
   for (let current = folder; ; current = dirname(current)) {
-    const exists = await lstatPath(current).then(
+    const exists = await lstat(current).then(
       () => true,
       () => false,
     );
@@ -60,6 +60,6 @@ export async function makeFolders(folder: string): Promise<string[]> {
     missing.unshift(current);
     if (dirname(current) === current) break;
   }
-  if (missing.length) await promisify(mkdir)(folder, { recursive: true });
+  if (missing.length) await mkdir(folder, { recursive: true });
   return missing;
 }
